@@ -1,0 +1,120 @@
+package jcri.critest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.StandardProtocolFamily;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import jcri.api.v1.RuntimeConfigRequest;
+import jcri.api.v1.StatusRequest;
+import jcri.api.v1.VersionRequest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jcrid as a process: its socket, config, metrics and shutdown. Starts daemons of its own. */
+class JcridDaemonSpec {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void onlyForJcrid() {
+        Assumptions.assumeFalse(Target.external(), "starts jcrid processes of its own; not a property of another endpoint");
+    }
+
+    @Test
+    void answersOnASocketWithMode0660() throws Exception {
+        try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(jcrid.socket())));
+            assertEquals("jcri", cri.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName());
+        }
+    }
+
+    @Test
+    void replacesAStaleSocketLeftByACrash() throws Exception {
+        var socket = dir.resolve("state/jcri.sock");
+        Files.createDirectories(socket.getParent());
+        try (var dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertTrue(Files.exists(socket), "the fixture leaves a socket file nobody listens on");
+        try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
+            assertEquals("v1", cri.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeApiVersion());
+            assertTrue(jcrid.log().contains("removing stale socket"), jcrid.log());
+        }
+    }
+
+    @Test
+    void refusesASocketAnotherLiveDaemonServes() throws Exception {
+        try (var first = JcridProcess.start(dir, "")) {
+            var second = JcridProcess.launch(dir, "");
+            assertTrue(second.process().waitFor(30, TimeUnit.SECONDS), "second jcrid must exit");
+            assertNotEquals(0, second.process().exitValue());
+            assertTrue(second.log().contains("another process is serving on " + first.socket()), second.log());
+            try (var cri = new CriClient(first.endpoint())) {
+                assertEquals("jcri", cri.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName(),
+                        "the first daemon still answers");
+            }
+        }
+    }
+
+    @Test
+    void sigtermShutsDownAndRemovesTheSocket() throws Exception {
+        var jcrid = JcridProcess.start(dir, "");
+        assertEquals(143, jcrid.stop(), "the JVM exits 128+SIGTERM after its shutdown hook");
+        assertFalse(Files.exists(jcrid.socket()), "socket removed on shutdown");
+        assertTrue(jcrid.log().contains("shutting down"), jcrid.log());
+    }
+
+    @Test
+    void metricsCountEachCallByMethodAndCode() throws Exception {
+        try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
+            cri.runtime().version(VersionRequest.getDefaultInstance());
+            cri.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance());
+            var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            var body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jcrid.metricsPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(body.contains("jcri_grpc_server_handled_seconds_count{code=\"OK\",method=\"runtime.v1.RuntimeService/Version\"} 1"), body);
+            assertTrue(body.contains("jcri_grpc_server_handled_seconds_bucket"), "a latency histogram");
+            assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics");
+        }
+    }
+
+    @Test
+    void networkIsReadyOnlyWithACniConfigAndVerboseStatusShowsConfig() throws Exception {
+        try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
+            var before = cri.runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
+            var network = before.getStatus().getConditionsList().stream().filter(c -> c.getType().equals("NetworkReady")).findFirst().orElseThrow();
+            assertFalse(network.getStatus());
+            assertEquals("NetworkPluginNotReady", network.getReason());
+            assertTrue(network.getMessage().contains(dir.resolve("net.d").toString()), network.getMessage());
+            assertTrue(before.getInfoOrThrow("config").contains("\"socket\" : \"" + jcrid.socket() + "\""), before.getInfoOrThrow("config"));
+
+            Files.createDirectories(dir.resolve("net.d"));
+            Files.writeString(dir.resolve("net.d/10-test.conflist"), "{\"cniVersion\":\"1.0.0\",\"name\":\"t\",\"plugins\":[]}");
+            var after = cri.runtime().status(StatusRequest.getDefaultInstance());
+            assertTrue(after.getStatus().getConditionsList().stream().anyMatch(c -> c.getType().equals("NetworkReady") && c.getStatus()));
+        }
+    }
+
+    @Test
+    void badConfigStopsStartupNamingTheKey() throws Exception {
+        var jcrid = JcridProcess.launch(dir, "[runtime]\ncgroup_drivr = \"systemd\"\n");
+        assertTrue(jcrid.process().waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, jcrid.process().exitValue());
+        assertTrue(jcrid.log().contains("unknown key 'runtime.cgroup_drivr'"), jcrid.log());
+    }
+}

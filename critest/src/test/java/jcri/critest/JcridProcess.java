@@ -1,0 +1,148 @@
+package jcri.critest;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real jcrid process, started from the packaged daemon ({@code deploy/target/jcrid}) with all of
+ * its state in one directory, as a user would start it.
+ */
+public final class JcridProcess implements AutoCloseable {
+    private final Path dir;
+    private final Path socket;
+    private final int metricsPort;
+    private final Process process;
+    private final Path log;
+
+    private JcridProcess(Path dir, Path socket, int metricsPort, Process process, Path log) {
+        this.dir = dir;
+        this.socket = socket;
+        this.metricsPort = metricsPort;
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Where the packaged daemon lives. */
+    static Path home() {
+        return Path.of(System.getProperty("jcri.home", "..")).toAbsolutePath().normalize();
+    }
+
+    /** Writes a config for {@code dir} (plus {@code extraToml}) and starts jcrid on it, waiting until it answers. */
+    public static JcridProcess start(Path dir, String extraToml) throws IOException, InterruptedException {
+        var process = launch(dir, extraToml);
+        process.awaitSocket(Duration.ofSeconds(30));
+        return process;
+    }
+
+    /** Starts jcrid without waiting for its socket. */
+    public static JcridProcess launch(Path dir, String extraToml) throws IOException {
+        Files.createDirectories(dir);
+        var socket = dir.resolve("state/jcri.sock");
+        var metricsPort = freePort();
+        var config = dir.resolve("config.toml");
+        Files.writeString(config, """
+                root = "%s"
+                state = "%s"
+                socket = "unix://%s"
+                log_level = "debug"
+                [metrics]
+                address = "127.0.0.1:%d"
+                [cni]
+                conf_dir = "%s"
+                """.formatted(dir.resolve("root"), dir.resolve("state"), socket, metricsPort, dir.resolve("net.d"))
+                + extraToml);
+        var log = dir.resolve("jcrid.log");
+        var command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-cp", home().resolve("deploy/target/jcrid/lib") + "/*",
+                "jcri.daemon.Jcrid", "--config", config.toString()));
+        var process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        return new JcridProcess(dir, socket, metricsPort, process, log);
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    static int freePort() throws IOException {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Waits until the socket accepts connections; fails with the daemon's log if it exits first. */
+    public void awaitSocket(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("jcrid exited with " + process.exitValue() + ":\n" + log());
+            }
+            if (Files.exists(socket)) {
+                try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    ch.connect(UnixDomainSocketAddress.of(socket));
+                    return;
+                } catch (IOException notYet) {
+                    // still starting
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("jcrid did not open " + socket + " within " + timeout + ":\n" + log());
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    public String endpoint() {
+        return "unix://" + socket;
+    }
+
+    public int metricsPort() {
+        return metricsPort;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** SIGTERM, then waits for a graceful exit; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(40, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL, as a crash would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            stop();
+        }
+    }
+}

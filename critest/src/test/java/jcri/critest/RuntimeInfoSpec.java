@@ -1,0 +1,43 @@
+package jcri.critest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jcri.api.v1.RuntimeConfigRequest;
+import jcri.api.v1.StatusRequest;
+import jcri.api.v1.VersionRequest;
+import org.junit.jupiter.api.Test;
+
+/** critest "runtime info": Version, Status, RuntimeConfig over the socket. */
+class RuntimeInfoSpec {
+    private final CriClient cri = Target.client();
+
+    @Test
+    void versionNamesRuntimeAndApi() {
+        var version = cri.runtime().version(VersionRequest.newBuilder().setVersion("v1").build());
+        assertEquals("v1", version.getRuntimeApiVersion());
+        assertFalse(version.getRuntimeName().isEmpty());
+        assertFalse(version.getRuntimeVersion().isEmpty());
+        if (!Target.external()) {
+            assertEquals("jcri", version.getRuntimeName());
+            assertTrue(version.getRuntimeVersion().matches("\\d+\\.\\d+\\.\\d+.*"), version.getRuntimeVersion());
+        }
+    }
+
+    @Test
+    void statusReportsRuntimeAndNetworkConditions() {
+        var status = cri.runtime().status(StatusRequest.getDefaultInstance()).getStatus();
+        var types = status.getConditionsList().stream().map(c -> c.getType()).toList();
+        assertTrue(types.contains("RuntimeReady"), types.toString());
+        assertTrue(types.contains("NetworkReady"), types.toString());
+        var runtime = status.getConditionsList().stream().filter(c -> c.getType().equals("RuntimeReady")).findFirst().orElseThrow();
+        assertTrue(runtime.getStatus(), "runtime not ready: " + runtime.getMessage());
+    }
+
+    @Test
+    void runtimeConfigGivesTheCgroupDriver() {
+        var config = cri.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance());
+        assertTrue(config.hasLinux());
+    }
+}

@@ -1,0 +1,60 @@
+package jcri.critest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Optional;
+
+/**
+ * The CRI endpoint under test: {@code -Dcri.endpoint=unix:///…} for any runtime, otherwise one jcrid
+ * started for the whole suite in a temporary directory.
+ */
+public final class Target {
+    private static JcridProcess daemon;
+    private static CriClient client;
+
+    private Target() {
+    }
+
+    /** True when the suite runs against an endpoint it did not start (e.g. containerd). */
+    public static boolean external() {
+        return System.getProperty("cri.endpoint") != null;
+    }
+
+    public static synchronized CriClient client() {
+        if (client == null) {
+            var endpoint = System.getProperty("cri.endpoint");
+            if (endpoint == null) {
+                endpoint = startDaemon().endpoint();
+            }
+            client = new CriClient(endpoint);
+        }
+        return client;
+    }
+
+    /** The suite's own jcrid, if it started one. */
+    public static synchronized Optional<JcridProcess> daemon() {
+        client();
+        return Optional.ofNullable(daemon);
+    }
+
+    private static JcridProcess startDaemon() {
+        try {
+            var dir = Files.createTempDirectory("critest-");
+            daemon = JcridProcess.start(dir, "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                daemon.close();
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        return daemon;
+    }
+}

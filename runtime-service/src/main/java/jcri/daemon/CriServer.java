@@ -1,0 +1,117 @@
+package jcri.daemon;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** The CRI gRPC server on a Unix domain socket (netty epoll), handlers on virtual threads. */
+final class CriServer implements AutoCloseable {
+    /** The kubelet's own limit on CRI messages. */
+    static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    private static final Logger LOG = Logger.getLogger(CriServer.class.getName());
+
+    private final Path socket;
+    private final Server server;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService handlers;
+
+    private CriServer(Path socket, Server server, EventLoopGroup boss, EventLoopGroup workers, ExecutorService handlers) {
+        this.socket = socket;
+        this.server = server;
+        this.boss = boss;
+        this.workers = workers;
+        this.handlers = handlers;
+    }
+
+    static CriServer start(Path socket, List<ServerServiceDefinition> services, List<ServerInterceptor> interceptors)
+            throws IOException {
+        Files.createDirectories(socket.getParent());
+        claim(socket);
+        var boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        var workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        var handlers = Executors.newVirtualThreadPerTaskExecutor();
+        var builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+                .channelType(EpollServerDomainSocketChannel.class)
+                .bossEventLoopGroup(boss)
+                .workerEventLoopGroup(workers)
+                .executor(handlers)
+                .maxInboundMessageSize(MAX_MESSAGE_BYTES);
+        for (var service : services) {
+            builder.addService(ServerInterceptors.intercept(service, interceptors));
+        }
+        var server = builder.build();
+        try {
+            server.start();
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        } catch (IOException | RuntimeException e) {
+            server.shutdownNow();
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+        return new CriServer(socket, server, boss, workers, handlers);
+    }
+
+    /** Refuses a socket another live daemon answers on; removes one left behind by a crash. */
+    private static void claim(Path socket) throws IOException {
+        if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+            throw new IOException("another process is serving on " + socket
+                    + "; stop it first or give this jcrid another socket (config key 'socket')");
+        } catch (ConnectException stale) {
+            LOG.info(() -> "removing stale socket " + socket);
+            Files.delete(socket);
+        }
+    }
+
+    /** Stops taking calls, lets in-flight calls finish (up to the grace period) and removes the socket. */
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(30, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        handlers.shutdown();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warning("could not remove socket " + socket + ": " + e.getMessage());
+        }
+    }
+
+    void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+}

@@ -1,0 +1,69 @@
+package jcri.daemon;
+
+import java.nio.file.Path;
+import java.util.logging.Logger;
+import jcri.config.ConfigException;
+import jcri.config.ConfigLoader;
+import jcri.runtime.info.BuildInfo;
+
+/** jcrid's entry point: {@code jcrid [--config PATH]}. */
+public final class Jcrid {
+    private Jcrid() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        DaemonLogManager.install();
+        Path configPath = ConfigLoader.DEFAULT_PATH;
+        boolean explicit = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config", "-c" -> {
+                    if (i + 1 == args.length) {
+                        fail("--config needs a path");
+                    }
+                    configPath = Path.of(args[++i]);
+                    explicit = true;
+                }
+                case "--version" -> {
+                    System.out.println("jcrid " + BuildInfo.version());
+                    return;
+                }
+                case "--help", "-h" -> {
+                    System.out.println("usage: jcrid [--config PATH] [--version]\n  default config: " + ConfigLoader.DEFAULT_PATH
+                            + " (optional; every key has a default)");
+                    return;
+                }
+                default -> fail("unknown argument '" + args[i] + "'; usage: jcrid [--config PATH] [--version]");
+            }
+        }
+        jcri.config.JcriConfig config;
+        try {
+            config = new ConfigLoader().load(configPath, explicit);
+        } catch (ConfigException e) {
+            fail("bad configuration: " + e.getMessage());
+            return;
+        }
+        Logs.configure(config.logLevel());
+        var log = Logger.getLogger(Jcrid.class.getName());
+        Daemon daemon;
+        try {
+            daemon = new Daemon(config);
+        } catch (java.io.IOException e) {
+            fail("cannot start: " + e.getMessage());
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jcrid-shutdown").unstarted(() -> {
+            log.info("shutting down");
+            daemon.close();
+            log.info("stopped");
+            DaemonLogManager.close();
+        }));
+        log.info(() -> "jcrid " + BuildInfo.version() + " serving CRI on unix://" + config.socket());
+        daemon.awaitTermination();
+    }
+
+    private static void fail(String message) {
+        System.err.println("jcrid: " + message);
+        System.exit(2);
+    }
+}

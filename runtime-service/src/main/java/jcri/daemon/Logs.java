@@ -1,0 +1,57 @@
+package jcri.daemon;
+
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/** One-line, key=value log records on stderr (journald adds its own timestamps, ours are kept for files). */
+final class Logs {
+    private Logs() {
+    }
+
+    static void configure(String level) {
+        var julLevel = switch (level) {
+            case "error" -> Level.SEVERE;
+            case "warn" -> Level.WARNING;
+            case "debug" -> Level.FINE;
+            default -> Level.INFO;
+        };
+        var root = Logger.getLogger("");
+        for (var handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        var handler = new ConsoleHandler();
+        handler.setLevel(julLevel);
+        handler.setFormatter(new LineFormatter());
+        root.addHandler(handler);
+        root.setLevel(Level.INFO);
+        Logger.getLogger("jcri").setLevel(julLevel);
+    }
+
+    private static final class LineFormatter extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            var line = new StringBuilder()
+                    .append(Instant.ofEpochMilli(r.getMillis())).append(' ')
+                    .append("level=").append(name(r.getLevel())).append(' ')
+                    .append("logger=").append(r.getLoggerName()).append(' ')
+                    .append(formatMessage(r));
+            if (r.getThrown() != null && r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                var out = new java.io.StringWriter();
+                r.getThrown().printStackTrace(new java.io.PrintWriter(out));
+                line.append('\n').append(out);
+            } else if (r.getThrown() != null) {
+                line.append(" error=\"").append(r.getThrown()).append('"');
+            }
+            return line.append('\n').toString();
+        }
+
+        private static String name(Level level) {
+            return level == Level.SEVERE ? "error" : level == Level.WARNING ? "warn"
+                    : level == Level.INFO ? "info" : "debug";
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package jcri.runtime.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Records of one type kept as {@code <dir>/<id>.json}, each written atomically (temp file, fsync,
+ * rename, directory fsync), so a crash leaves either the old or the new record, never a torn one.
+ */
+public final class JsonStore<T> {
+    private static final Logger LOG = Logger.getLogger(JsonStore.class.getName());
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .findAndRegisterModules()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path dir;
+    private final Class<T> type;
+
+    public JsonStore(Path dir, Class<T> type) {
+        this.dir = dir;
+        this.type = type;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
+    public void put(String id, T record) {
+        var target = dir.resolve(id + ".json");
+        var temp = dir.resolve("." + id + ".json.tmp");
+        try {
+            try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(java.nio.ByteBuffer.wrap(MAPPER.writeValueAsBytes(record)));
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the metadata directory " + dir + " does not support atomic renames", e);
+            }
+            try (var d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    public Optional<T> get(String id) {
+        try {
+            return Optional.of(MAPPER.readValue(dir.resolve(id + ".json").toFile(), type));
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + dir.resolve(id + ".json"), e);
+        }
+    }
+
+    public void delete(String id) {
+        try {
+            Files.deleteIfExists(dir.resolve(id + ".json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir.resolve(id + ".json"), e);
+        }
+    }
+
+    /** Every readable record; unreadable files are logged and skipped, temp files left by a crash removed. */
+    public List<T> all() {
+        var records = new ArrayList<T>();
+        try (var files = Files.list(dir)) {
+            for (var file : files.toList()) {
+                var name = file.getFileName().toString();
+                if (name.endsWith(".json.tmp")) {
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(".json")) {
+                    try {
+                        records.add(MAPPER.readValue(file.toFile(), type));
+                    } catch (IOException e) {
+                        LOG.warning("skipping unreadable record " + file + ": " + e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        return records;
+    }
+}
