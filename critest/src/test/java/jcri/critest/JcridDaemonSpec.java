@@ -77,6 +77,7 @@ class JcridDaemonSpec {
         assertEquals(143, jcrid.stop(), "the JVM exits 128+SIGTERM after its shutdown hook");
         assertFalse(Files.exists(jcrid.socket()), "socket removed on shutdown");
         assertTrue(jcrid.log().contains("shutting down"), jcrid.log());
+        assertTrue(jcrid.log().contains("stopped"), jcrid.log());
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +44,14 @@ public final class JcridProcess implements AutoCloseable {
 
     /** Starts jcrid without waiting for its socket. */
     public static JcridProcess launch(Path dir, String extraToml) throws IOException {
+        return launch(dir, extraToml, false);
+    }
+
+    /**
+     * Starts jcrid without waiting for its socket; with {@code viaLauncher} through
+     * {@code deploy/bin/jcrid} and its JVM flags, as a node runs it.
+     */
+    public static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher) throws IOException {
         Files.createDirectories(dir);
         var socket = dir.resolve("state/jcri.sock");
         var metricsPort = freePort();
@@ -61,9 +68,12 @@ public final class JcridProcess implements AutoCloseable {
                 """.formatted(dir.resolve("root"), dir.resolve("state"), socket, metricsPort, dir.resolve("net.d"))
                 + extraToml);
         var log = dir.resolve("jcrid.log");
-        var command = new ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC", "-cp", home().resolve("deploy/target/jcrid/lib") + "/*",
-                "jcri.daemon.Jcrid", "--config", config.toString()));
+        var command = viaLauncher
+                ? List.of(home().resolve("deploy/bin/jcrid").toString(), "--config", config.toString())
+                : List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
+                        "-XX:+UseSerialGC", "-Djava.util.logging.manager=jcri.daemon.DaemonLogManager",
+                        "-cp", home().resolve("deploy/target/jcrid/lib") + "/*",
+                        "jcri.daemon.Jcrid", "--config", config.toString());
         var process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -23,7 +23,10 @@ public final class DaemonLogManager extends LogManager {
         super.reset();
     }
 
-    /** Installs this manager; must run before anything touches java.util.logging. */
+    /**
+     * Asks for this manager when nothing has touched java.util.logging yet; the launcher also
+     * sets the property on the command line, since class-data sharing may initialise logging first.
+     */
     static void install() {
         System.setProperty("java.util.logging.manager", DaemonLogManager.class.getName());
     }

@@ -54,9 +54,14 @@ public final class Jcrid {
         }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jcrid-shutdown").unstarted(() -> {
             log.info("shutting down");
-            daemon.close();
-            log.info("stopped");
-            DaemonLogManager.close();
+            try {
+                daemon.close();
+                log.info("stopped");
+            } catch (RuntimeException | Error e) {
+                log.log(java.util.logging.Level.SEVERE, "shutdown failed", e);
+            } finally {
+                DaemonLogManager.close();
+            }
         }));
         log.info(() -> "jcrid " + BuildInfo.version() + " serving CRI on unix://" + config.socket());
         daemon.awaitTermination();

@@ -1,4 +1,4 @@
-package jcri.runtime.store;
+package jcri.store;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
