@@ -30,6 +30,9 @@ public interface Snapshotter {
      */
     Path upperDir(String key);
 
+    /** The file trees of {@code key}'s ancestors, nearest first (the lower dirs of its overlay). */
+    List<Path> parentDirs(String key);
+
     Info stat(String key);
 
     /** Bytes and inodes the snapshot itself adds (not its parents). */
