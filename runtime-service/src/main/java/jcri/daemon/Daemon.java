@@ -18,6 +18,8 @@ import java.util.List;
 import jcri.api.v1.ImageServiceGrpc;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.config.JcriConfig;
+import jcri.image.ImageManager;
+import jcri.image.cri.ImageServiceHandler;
 import jcri.runtime.info.PodCidr;
 import jcri.runtime.info.RuntimeConditions;
 import jcri.runtime.info.RuntimeInfoHandler;
@@ -43,7 +45,9 @@ final class Daemon implements AutoCloseable {
                 Path.of(runtime.handlers().get(runtime.defaultHandler()).path()), Path.of(config.cni().confDir()));
         var runtimeFamilies = List.<RuntimeServiceGrpc.AsyncService>of(
                 new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)));
-        var imageFamilies = List.<ImageServiceGrpc.AsyncService>of();
+        var imageRoot = Path.of(config.root());
+        var images = ImageManager.open(imageRoot, config.images(), registry);
+        var imageFamilies = List.<ImageServiceGrpc.AsyncService>of(new ImageServiceHandler(images, imageRoot));
 
         if (!config.metrics().address().isEmpty()) {
             resources.add(MetricsServer.start(config.metrics().address(), registry));

@@ -1,0 +1,250 @@
+package jcri.image;
+
+import io.grpc.Status;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.logging.Logger;
+import jcri.api.CriException;
+import jcri.image.content.ContentStore;
+import jcri.image.ref.ImageReference;
+import jcri.image.registry.Credentials;
+import jcri.image.store.ImageRecord;
+import jcri.image.store.ImageStore;
+import jcri.snapshot.Info;
+import jcri.snapshot.SnapshotException;
+import jcri.snapshot.Snapshotter;
+
+/**
+ * The node's images: pulls (one download per image however many ask at once), lookups, removal
+ * and garbage collection of blobs and layer snapshots no image uses any more. Knows nothing of gRPC.
+ */
+public final class ImageManager implements ImageLookup {
+    private static final Logger LOG = Logger.getLogger(ImageManager.class.getName());
+    private final ImageStore images;
+    private final ContentStore content;
+    private final Snapshotter snapshots;
+    private final ImagePuller puller;
+    private final PullMetrics metrics;
+    private final Duration pullTimeout;
+    private final String sandboxImage;
+    private final Map<String, CompletableFuture<ImageRecord>> inFlight = new ConcurrentHashMap<>();
+    /** Pulls hold the read side, garbage collection the write side, so GC never deletes what a pull is using. */
+    private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
+
+    /** Opens the image state under {@code root} ({@code content/}, {@code snapshots/}, {@code images/}) with {@code config}. */
+    public static ImageManager open(java.nio.file.Path root, ImageConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
+        var content = new ContentStore(root.resolve("content"));
+        var snapshots = new jcri.snapshot.OverlaySnapshotter(root.resolve("snapshots"));
+        var metrics = new PullMetrics(registry);
+        var puller = new ImagePuller(new jcri.image.registry.EndpointResolver(config.registries()), new jcri.image.registry.TokenCache(),
+                new jcri.image.registry.ManifestFetcher(jcri.image.registry.PlatformMatcher.node()), content, snapshots,
+                new jcri.image.unpack.LayerApplier(new jcri.image.unpack.LayerApplier.Limits(config.maxLayerUnpackedBytes(),
+                        config.maxExpansionRatio())), config.maxConcurrentDownloads(), metrics);
+        var manager = new ImageManager(new ImageStore(root.resolve("images")), content, snapshots, puller, metrics,
+                Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage());
+        manager.collectGarbage();
+        return manager;
+    }
+
+    /** The snapshotter that holds the image layers; containers take their writable layers from it too. */
+    public Snapshotter snapshotter() {
+        return snapshots;
+    }
+
+    ImageManager(ImageStore images, ContentStore content, Snapshotter snapshots, ImagePuller puller, PullMetrics metrics,
+                 Duration pullTimeout, String sandboxImage) {
+        this.images = images;
+        this.content = content;
+        this.snapshots = snapshots;
+        this.puller = puller;
+        this.metrics = metrics;
+        this.pullTimeout = pullTimeout;
+        this.sandboxImage = sandboxImage;
+    }
+
+    /**
+     * Pulls {@code reference} and returns the image. Concurrent pulls of the same reference share
+     * one download; interrupting the caller (a cancelled RPC) or the pull timeout stops it.
+     */
+    public LocalImage pull(String reference, Credentials credentials) throws InterruptedException {
+        var ref = ImageReference.parse(reference);
+        var mine = new CompletableFuture<ImageRecord>();
+        var shared = inFlight.putIfAbsent(ref.toString(), mine);
+        if (shared != null) {
+            return awaitShared(shared, ref).toLocal();
+        }
+        long started = System.nanoTime();
+        var worker = Thread.ofVirtual().name("pull " + ref).unstarted(() -> {
+            gcLock.readLock().lock();
+            try {
+                mine.complete(images.add(puller.pull(ref, credentials)));
+            } catch (Throwable t) {
+                mine.completeExceptionally(t);
+            } finally {
+                gcLock.readLock().unlock();
+                inFlight.remove(ref.toString(), mine);
+            }
+        });
+        worker.start();
+        try {
+            var record = pullTimeout.isZero() ? mine.get() : mine.get(pullTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            metrics.finished("success", Duration.ofNanos(System.nanoTime() - started));
+            LOG.info(() -> "pulled " + ref + " as " + record.id() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+            return record.toLocal();
+        } catch (TimeoutException e) {
+            stop(worker);
+            metrics.finished("timeout", Duration.ofNanos(System.nanoTime() - started));
+            throw new CriException(Status.Code.DEADLINE_EXCEEDED, "pull of " + ref + " did not finish within " + pullTimeout.toSeconds()
+                    + " s (pull_timeout_seconds); it was stopped and its partial layers removed");
+        } catch (InterruptedException e) {
+            stop(worker);
+            metrics.finished("cancelled", Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        } catch (ExecutionException e) {
+            metrics.finished("failure", Duration.ofNanos(System.nanoTime() - started));
+            throw failure(ref, e.getCause());
+        }
+    }
+
+    private static ImageRecord awaitShared(CompletableFuture<ImageRecord> shared, ImageReference ref) throws InterruptedException {
+        try {
+            return shared.get();
+        } catch (ExecutionException e) {
+            throw failure(ref, e.getCause());
+        }
+    }
+
+    /** Interrupts a pull and waits for its clean-up (partial snapshots removed) to finish. */
+    private static void stop(Thread worker) throws InterruptedException {
+        worker.interrupt();
+        worker.join(Duration.ofSeconds(30));
+    }
+
+    private static RuntimeException failure(ImageReference ref, Throwable cause) {
+        return switch (cause) {
+            case CriException e -> new CriException(e.code(), "pull of " + ref + " failed: " + e.getMessage(), e);
+            case SnapshotException e -> CriException.internal("pull of " + ref + " failed: " + e.getMessage(), e);
+            case IllegalArgumentException e -> CriException.invalid("pull of %s failed: %s", ref, e.getMessage());
+            case IOException e -> new CriException(Status.Code.UNAVAILABLE, "pull of " + ref + " failed: " + e.getMessage(), e);
+            default -> CriException.internal("pull of " + ref + " failed: " + cause, cause);
+        };
+    }
+
+    @Override
+    public Optional<LocalImage> find(String reference) {
+        return images.find(reference).map(ImageRecord::toLocal);
+    }
+
+    public List<LocalImage> list() {
+        return images.all().stream().map(ImageRecord::toLocal).toList();
+    }
+
+    /** The raw image config JSON of an image, for verbose status. */
+    public String configJson(LocalImage image) {
+        return new String(content.read(image.id()), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** True for the configured sandbox image, which garbage collection must keep. */
+    public boolean pinned(LocalImage image) {
+        if (sandboxImage.isEmpty()) {
+            return false;
+        }
+        return images.find(sandboxImage).map(r -> r.id().equals(image.id())).orElse(false);
+    }
+
+    /**
+     * Removes {@code reference}: a tag or digest reference of an image that has others only loses
+     * that reference; otherwise the image goes, with every blob and layer no other image uses.
+     * An unknown reference is not an error (the CRI asks RemoveImage to be idempotent).
+     */
+    public void remove(String reference) {
+        var found = images.find(reference);
+        if (found.isEmpty()) {
+            return;
+        }
+        var image = found.get();
+        var tags = new ArrayList<>(image.repoTags());
+        var digests = new ArrayList<>(image.repoDigests());
+        boolean untagged = false;
+        if (ImageReference.isValid(reference) && !reference.startsWith("sha256:")) {
+            var ref = ImageReference.parse(reference);
+            untagged = ref.hasDigest() ? digests.remove(ref.withDigest(ref.digest())) : tags.remove(ref.tagged());
+        }
+        if (untagged && !tags.isEmpty()) {
+            images.update(new ImageRecord(image.id(), tags, digests.stream().filter(d -> stillNamed(d, tags)).toList(),
+                    image.size(), image.blobs(), image.chainIds(), image.spec()));
+            return;
+        }
+        images.delete(image.id());
+        collectGarbage();
+    }
+
+    /** A digest reference stays while a tag of the same repository remains. */
+    private static boolean stillNamed(String digestRef, List<String> tags) {
+        var name = digestRef.substring(0, digestRef.indexOf('@'));
+        return tags.stream().anyMatch(t -> t.substring(0, t.lastIndexOf(':')).equals(name));
+    }
+
+    /**
+     * Deletes blobs and committed layer snapshots that no image needs. Layers still under a
+     * container's writable snapshot stay until that container is removed and this runs again.
+     */
+    public void collectGarbage() {
+        gcLock.writeLock().lock();
+        try {
+            var keepBlobs = new HashSet<String>();
+            var keepLayers = new HashSet<String>();
+            for (var image : images.all()) {
+                keepBlobs.addAll(image.blobs());
+                keepLayers.addAll(image.chainIds());
+            }
+            long freed = content.retainOnly(keepBlobs);
+            int layers = 0;
+            boolean progress = true;
+            while (progress) {
+                progress = false;
+                var all = snapshots.list();
+                var parents = new HashSet<String>();
+                all.forEach(i -> parents.add(i.parent()));
+                for (var info : all) {
+                    if (info.kind() == Info.Kind.COMMITTED && !keepLayers.contains(info.key()) && !parents.contains(info.key())) {
+                        snapshots.remove(info.key());
+                        layers++;
+                        progress = true;
+                    }
+                }
+            }
+            if (freed > 0 || layers > 0) {
+                LOG.info("image garbage collection freed " + freed + " bytes of blobs and " + layers + " layer snapshots");
+            }
+        } finally {
+            gcLock.writeLock().unlock();
+        }
+    }
+
+    /** Bytes and inodes used by images: blobs plus the committed layer snapshots. */
+    public jcri.snapshot.Usage usage() {
+        var blobs = content.usage();
+        long bytes = blobs.bytes();
+        long inodes = blobs.inodes();
+        for (var info : snapshots.list()) {
+            if (info.kind() == Info.Kind.COMMITTED) {
+                var usage = snapshots.usage(info.key());
+                bytes += usage.bytes();
+                inodes += usage.inodes();
+            }
+        }
+        return new jcri.snapshot.Usage(bytes, inodes);
+    }
+}

@@ -1,0 +1,42 @@
+package jcri.image.content;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** sha256 digests in their {@code sha256:<hex>} form. */
+public final class Digests {
+    private static final Pattern SHA256 = Pattern.compile("sha256:[a-f0-9]{64}");
+
+    private Digests() {
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    public static String of(byte[] bytes) {
+        return format(sha256().digest(bytes));
+    }
+
+    public static String format(byte[] sha256) {
+        return "sha256:" + HexFormat.of().formatHex(sha256);
+    }
+
+    /** Throws IllegalArgumentException unless {@code digest} is a sha256 digest (the only kind stored here). */
+    public static String require(String digest) {
+        if (digest == null || !SHA256.matcher(digest).matches()) {
+            throw new IllegalArgumentException("'" + digest + "' is not a sha256 digest");
+        }
+        return digest;
+    }
+
+    public static String hex(String digest) {
+        return require(digest).substring("sha256:".length());
+    }
+}
