@@ -41,6 +41,7 @@ public final class Target {
     private static JcridProcess startDaemon() {
         try {
             var dir = Files.createTempDirectory("critest-");
+            TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
             daemon = JcridProcess.start(dir, "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);

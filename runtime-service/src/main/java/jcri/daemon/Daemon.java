@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import jcri.api.v1.ImageServiceGrpc;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.config.JcriConfig;
@@ -22,7 +23,22 @@ import jcri.image.ImageManager;
 import jcri.image.cri.ImageServiceHandler;
 import jcri.runtime.info.PodCidr;
 import jcri.runtime.info.RuntimeConditions;
+import jcri.runtime.container.Conmon;
+import jcri.runtime.container.ContainerHandler;
+import jcri.runtime.container.ContainerManager;
+import jcri.runtime.container.ContainerRecord;
+import jcri.runtime.container.Runc;
 import jcri.runtime.info.RuntimeInfoHandler;
+import jcri.runtime.network.Cni;
+import jcri.runtime.oci.Capabilities;
+import jcri.runtime.oci.OciSpecBuilder;
+import jcri.runtime.sandbox.NamespacePinner;
+import jcri.runtime.sandbox.PidNamespaceHolder;
+import jcri.runtime.sandbox.PodFilesWriter;
+import jcri.runtime.sandbox.PodSandboxHandler;
+import jcri.runtime.sandbox.SandboxManager;
+import jcri.runtime.sandbox.SandboxRecord;
+import jcri.store.JsonStore;
 
 /** jcrid's object graph: every manager and handler is constructed and wired here, and nowhere else. */
 final class Daemon implements AutoCloseable {
@@ -43,11 +59,29 @@ final class Daemon implements AutoCloseable {
         var runtime = config.runtime();
         var conditions = new RuntimeConditions(
                 Path.of(runtime.handlers().get(runtime.defaultHandler()).path()), Path.of(config.cni().confDir()));
+        var root = Path.of(config.root());
+        var state = Path.of(config.state());
+        var images = ImageManager.open(root, config.images(), registry);
+        var imageFamilies = List.<ImageServiceGrpc.AsyncService>of(new ImageServiceHandler(images, root));
+
+        boolean systemd = runtime.cgroupDriver().equals("systemd");
+        var cni = new Cni(Path.of(config.cni().confDir()), config.cni().binDirs().stream().map(Path::of).toList(), root.resolve("cni"));
+        var sandboxes = new SandboxManager(
+                new SandboxManager.Settings(state, runtime.handlers().keySet(), runtime.defaultHandler(), runtime.cgroupDriver()),
+                new JsonStore<>(root.resolve("pods"), SandboxRecord.class), new NamespacePinner(), new PodFilesWriter(), cni,
+                new PidNamespaceHolder(Path.of("/usr/bin/busybox")));
+        var runtimes = new java.util.HashMap<String, Runc>();
+        runtime.handlers().forEach((name, handler) -> runtimes.put(name, new Runc(Path.of(handler.path()),
+                handler.root().isEmpty() ? state.resolve("runtime").resolve(name) : Path.of(handler.root()), systemd)));
+        var containers = new ContainerManager(state, runtime.cgroupDriver(), sandboxes, images, images.snapshotter(),
+                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()),
+                new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd),
+                Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class));
+        resources.add(containers);
         var runtimeFamilies = List.<RuntimeServiceGrpc.AsyncService>of(
-                new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)));
-        var imageRoot = Path.of(config.root());
-        var images = ImageManager.open(imageRoot, config.images(), registry);
-        var imageFamilies = List.<ImageServiceGrpc.AsyncService>of(new ImageServiceHandler(images, imageRoot));
+                new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
+                new PodSandboxHandler(sandboxes, containers, runtime.defaultStopTimeoutSeconds()),
+                new ContainerHandler(containers));
 
         if (!config.metrics().address().isEmpty()) {
             resources.add(MetricsServer.start(config.metrics().address(), registry));
@@ -74,6 +108,10 @@ final class Daemon implements AutoCloseable {
                 java.util.logging.Logger.getLogger(Daemon.class.getName()).warning("closing " + resource + ": " + e);
             }
         }
+    }
+
+    private static int ownOomScoreAdj() throws IOException {
+        return Integer.parseInt(java.nio.file.Files.readString(Path.of("/proc/self/oom_score_adj")).strip());
     }
 
     static String toJson(JcriConfig config) {

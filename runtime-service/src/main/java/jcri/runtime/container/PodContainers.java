@@ -3,8 +3,8 @@ package jcri.runtime.container;
 /** What the pod side asks of the containers of one pod when it stops or removes the pod. */
 public interface PodContainers {
     /** Stops every running container of the pod, each with its stop signal, SIGKILL after the timeout. */
-    void stopAll(String podId, long timeoutSeconds);
+    void stopAll(String podId, long timeoutSeconds) throws java.io.IOException, InterruptedException;
 
     /** Removes every container of the pod (stopping any still running). */
-    void removeAll(String podId);
+    void removeAll(String podId) throws java.io.IOException, InterruptedException;
 }

@@ -1,0 +1,86 @@
+package jcri.critest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import jcri.api.v1.ContainerConfig;
+import jcri.api.v1.ContainerMetadata;
+import jcri.api.v1.CreateContainerRequest;
+import jcri.api.v1.ImageSpec;
+import jcri.api.v1.LinuxPodSandboxConfig;
+import jcri.api.v1.PodSandboxConfig;
+import jcri.api.v1.PodSandboxMetadata;
+import jcri.api.v1.PullImageRequest;
+import jcri.api.v1.RemovePodSandboxRequest;
+import jcri.api.v1.RunPodSandboxRequest;
+import jcri.api.v1.StartContainerRequest;
+import jcri.api.v1.StopPodSandboxRequest;
+import jcri.image.testing.TestImages;
+
+/** Builders and shortcuts for specs that run pods and containers. */
+public final class Pods {
+    private static String busybox;
+
+    private Pods() {
+    }
+
+    /** A pod config with a unique uid and a fresh log directory. */
+    public static PodSandboxConfig.Builder config(String name) {
+        try {
+            var logs = Files.createTempDirectory("critest-logs-");
+            return PodSandboxConfig.newBuilder()
+                    .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("critest")
+                            .setUid(UUID.randomUUID().toString()).setAttempt(0))
+                    .setLogDirectory(logs.toString())
+                    .setLinux(LinuxPodSandboxConfig.getDefaultInstance());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The busybox test image, pushed and pulled once per suite. */
+    public static synchronized String busybox(CriClient cri) {
+        if (busybox == null) {
+            busybox = TestRegistry.push("critest/busybox", "1", TestImages.busybox());
+        }
+        cri.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox)).build());
+        return busybox;
+    }
+
+    /** A container config running {@code sh -c script} in busybox, logging to {@code <name>.log}. */
+    public static ContainerConfig.Builder shell(CriClient cri, String name, String script) {
+        return ContainerConfig.newBuilder()
+                .setMetadata(ContainerMetadata.newBuilder().setName(name))
+                .setImage(ImageSpec.newBuilder().setImage(busybox(cri)))
+                .addCommand("sh").addArgs("-c").addArgs(script)
+                .setLogPath(name + ".log");
+    }
+
+    public static String run(CriClient cri, PodSandboxConfig config) {
+        return cri.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    }
+
+    public static String create(CriClient cri, String podId, PodSandboxConfig pod, ContainerConfig config) {
+        return cri.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setConfig(config).setSandboxConfig(pod).build()).getContainerId();
+    }
+
+    public static String start(CriClient cri, String podId, PodSandboxConfig pod, ContainerConfig config) {
+        var id = create(cri, podId, pod, config);
+        cri.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+        return id;
+    }
+
+    /** Stops and removes a pod (and its containers). */
+    public static void destroy(CriClient cri, String podId) {
+        cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+    }
+
+    /** The container's log file. */
+    public static Path log(PodSandboxConfig pod, ContainerConfig config) {
+        return Path.of(pod.getLogDirectory()).resolve(config.getLogPath());
+    }
+}

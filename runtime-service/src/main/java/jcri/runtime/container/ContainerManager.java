@@ -1,0 +1,426 @@
+package jcri.runtime.container;
+
+import jcri.runtime.Times;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Logger;
+import jcri.api.CriException;
+import jcri.api.v1.ContainerConfig;
+import jcri.api.v1.LinuxContainerResources;
+import jcri.api.v1.NamespaceMode;
+import jcri.image.ImageLookup;
+import jcri.runtime.oci.NamespaceRef;
+import jcri.runtime.oci.OciSpecBuilder;
+import jcri.runtime.oci.PodNamespaces;
+import jcri.runtime.oci.SpecInput;
+import jcri.runtime.sandbox.PodLookup;
+import jcri.runtime.sandbox.PodRuntime;
+import jcri.snapshot.MountTable;
+import jcri.snapshot.SnapshotException;
+import jcri.snapshot.Snapshotter;
+import jcri.store.JsonStore;
+
+/**
+ * Containers under conmon and an OCI runtime: create (rootfs snapshot, OCI spec, conmon + runtime
+ * create), start, stop, remove, status, resource updates and log reopening. Exits are learnt from
+ * conmon's exit files, so containers outlive jcrid and are found again when it restarts.
+ */
+public final class ContainerManager implements PodContainers, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ContainerManager.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+
+    private final Path containersDir;
+    private final String cgroupDriver;
+    private final PodLookup pods;
+    private final ImageLookup images;
+    private final Snapshotter snapshots;
+    private final OciSpecBuilder specs;
+    private final Conmon conmon;
+    private final Map<String, Runc> runtimes;
+    private final JsonStore<ContainerRecord> store;
+    private final Map<String, ContainerRecord> containers = new ConcurrentHashMap<>();
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
+    private final ExitWatcher watcher;
+
+    public ContainerManager(Path stateDir, String cgroupDriver, PodLookup pods, ImageLookup images, Snapshotter snapshots,
+                            OciSpecBuilder specs, Conmon conmon, Map<String, Runc> runtimes, JsonStore<ContainerRecord> store)
+            throws IOException {
+        this.containersDir = Files.createDirectories(stateDir.resolve("containers"));
+        this.cgroupDriver = cgroupDriver;
+        this.pods = pods;
+        this.images = images;
+        this.snapshots = snapshots;
+        this.specs = specs;
+        this.conmon = conmon;
+        this.runtimes = runtimes;
+        this.store = store;
+        for (var record : store.all()) {
+            containers.put(record.id(), record);
+            names.put(nameKey(record.podId(), record.parsedConfig()), record.id());
+        }
+        this.watcher = new ExitWatcher(conmon.exitDir(), this::onExit);
+        for (var record : List.copyOf(containers.values())) {
+            reconcile(record);
+        }
+    }
+
+    /** Creates a container in a ready pod and returns its id; on failure nothing of it is left. */
+    public String create(String podId, ContainerConfig config) throws IOException, InterruptedException {
+        var pod = pods.find(podId).orElseThrow(() -> CriException.notFound("pod sandbox %s not found", podId));
+        if (!pod.ready()) {
+            throw CriException.failedPrecondition("pod sandbox %s is not ready", podId);
+        }
+        var name = config.getMetadata().getName();
+        if (name.isEmpty()) {
+            throw CriException.invalid("container metadata needs a name");
+        }
+        var imageName = config.getImage().getImage();
+        var image = images.find(imageName).orElseThrow(() -> CriException.notFound("image %s is not present on the node", imageName));
+        var key = nameKey(podId, config);
+        var id = jcri.runtime.sandbox.Ids.newId();
+        var holder = names.putIfAbsent(key, id);
+        if (holder != null) {
+            throw CriException.alreadyExists("container name %s is reserved by container %s", key, holder);
+        }
+        var bundle = containersDir.resolve(id);
+        var rootfs = bundle.resolve("rootfs");
+        var runc = runtime(pod.handler());
+        boolean snapshot = false;
+        boolean created = false;
+        try {
+            Files.createDirectories(rootfs);
+            MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs);
+            snapshot = true;
+            var spec = specs.build(new SpecInput(id, config, pod.config(), image.spec(), rootfs,
+                    namespaces(pod, config), pod.files(), cgroupsPath(pod, id)));
+            Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
+            var logPath = logPath(pod, config, bundle);
+            Files.createDirectories(logPath.getParent());
+            long pid = conmon.create(id, name, bundle, runc, logPath,
+                    new Conmon.Stdio(config.getTty(), config.getStdin(), config.getStdinOnce()));
+            created = true;
+            var record = new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerRecord.CREATED,
+                    Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal());
+            store.put(id, record);
+            containers.put(id, record);
+            return id;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            try {
+                if (created) {
+                    runc.delete(id);
+                }
+                releaseRootfs(id, rootfs, snapshot);
+                deleteTree(bundle);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            names.remove(key, id);
+            throw e;
+        }
+    }
+
+    public void start(String id) throws IOException, InterruptedException {
+        var record = get(id);
+        if (!record.state().equals(ContainerRecord.CREATED)) {
+            throw CriException.failedPrecondition("container %s is %s, only a created container can be started", id, record.state());
+        }
+        var pod = pods.find(record.podId());
+        if (pod.isEmpty() || !pod.get().ready()) {
+            throw CriException.failedPrecondition("pod sandbox %s of container %s is not ready", record.podId(), id);
+        }
+        var started = record.started(Times.now());
+        update(started); // before runc start, so an exit reported at once finds the start time
+        try {
+            runtime(record.handler()).start(record.id());
+        } catch (CriException e) {
+            update(started.exited(Times.now(), 128, "StartError", e.getMessage()));
+            throw e;
+        }
+    }
+
+    /** Stops a running container: its stop signal, then SIGKILL after {@code timeoutSeconds} (0 = at once). Idempotent. */
+    public void stop(String id, long timeoutSeconds) throws IOException, InterruptedException {
+        var record = get(id);
+        if (!record.state().equals(ContainerRecord.RUNNING) && !record.state().equals(ContainerRecord.CREATED)) {
+            return;
+        }
+        var runc = runtime(record.handler());
+        var exited = exits.computeIfAbsent(id, k -> new CompletableFuture<>());
+        readExitFile(id);
+        if (exited.isDone()) {
+            return;
+        }
+        if (timeoutSeconds > 0) {
+            runc.kill(id, signal(record.stopSignal()), false);
+            if (await(exited, Duration.ofSeconds(timeoutSeconds))) {
+                return;
+            }
+        }
+        runc.kill(id, "KILL", true);
+        if (!await(exited, KILL_WAIT)) {
+            if (get(id).state().equals(ContainerRecord.CREATED)) {
+                runc.delete(id); // never started: conmon writes no exit file until the runtime record goes
+                update(get(id).exited(Times.now(), 137, "Error", "killed before it was started"));
+                return;
+            }
+            throw CriException.internal("container " + id + " did not exit within " + KILL_WAIT.toSeconds() + " s of SIGKILL", null);
+        }
+    }
+
+    /** Removes a container (stopping it first); unknown ids are fine. */
+    public void remove(String id) throws IOException, InterruptedException {
+        var found = lookup(id);
+        if (found.isEmpty()) {
+            return;
+        }
+        var record = found.get();
+        stop(record.id(), 0);
+        runtime(record.handler()).delete(record.id());
+        var bundle = containersDir.resolve(record.id());
+        releaseRootfs(record.id(), bundle.resolve("rootfs"), true);
+        deleteTree(bundle);
+        Files.deleteIfExists(conmon.exitDir().resolve(record.id()));
+        store.delete(record.id());
+        containers.remove(record.id());
+        exits.remove(record.id());
+        names.remove(nameKey(record.podId(), record.parsedConfig()), record.id());
+    }
+
+    @Override
+    public void stopAll(String podId, long timeoutSeconds) throws IOException, InterruptedException {
+        for (var record : forPod(podId)) {
+            stop(record.id(), timeoutSeconds);
+        }
+    }
+
+    @Override
+    public void removeAll(String podId) throws IOException, InterruptedException {
+        for (var record : forPod(podId)) {
+            remove(record.id());
+        }
+    }
+
+    private List<ContainerRecord> forPod(String podId) {
+        return containers.values().stream().filter(c -> c.podId().equals(podId)).toList();
+    }
+
+    public void updateResources(String id, LinuxContainerResources resources) throws IOException, InterruptedException {
+        var record = get(id);
+        if (record.state().equals(ContainerRecord.EXITED)) {
+            throw CriException.failedPrecondition("container %s has exited; its resources cannot change", id);
+        }
+        var node = JSON.createObjectNode();
+        OciSpecBuilder.applyResources(node, resources);
+        var file = containersDir.resolve(record.id()).resolve("resources.json");
+        Files.write(file, JSON.writeValueAsBytes(node));
+        runtime(record.handler()).update(record.id(), file);
+    }
+
+    /** Asks conmon to reopen the container's log file (after the kubelet rotated it). */
+    public void reopenLog(String id) throws IOException {
+        var record = get(id);
+        if (!record.state().equals(ContainerRecord.RUNNING)) {
+            throw CriException.failedPrecondition("container %s is not running", id);
+        }
+        var ctl = containersDir.resolve(record.id()).resolve("ctl");
+        try (var out = java.nio.channels.FileChannel.open(ctl, java.nio.file.StandardOpenOption.WRITE)) {
+            out.write(java.nio.ByteBuffer.wrap("2 0 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        }
+    }
+
+    /** The container (by id or unambiguous prefix), its state refreshed from conmon's exit file. */
+    public ContainerRecord get(String idOrPrefix) {
+        var record = lookup(idOrPrefix).orElseThrow(() -> CriException.notFound("container %s not found", idOrPrefix));
+        readExitFile(record.id());
+        return containers.getOrDefault(record.id(), record);
+    }
+
+    public Optional<ContainerRecord> lookup(String idOrPrefix) {
+        if (idOrPrefix.isEmpty()) {
+            return Optional.empty();
+        }
+        var exact = containers.get(idOrPrefix);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        var matches = containers.values().stream().filter(c -> c.id().startsWith(idOrPrefix)).toList();
+        return matches.size() == 1 ? Optional.of(matches.getFirst()) : Optional.empty();
+    }
+
+    /** Every container, states refreshed from conmon's exit files. */
+    public List<ContainerRecord> list() {
+        containers.keySet().forEach(this::readExitFile);
+        return List.copyOf(containers.values());
+    }
+
+    /** The container's bundle dir (config.json, rootfs, conmon's attach socket and ctl FIFO). */
+    public Path bundle(String id) {
+        return containersDir.resolve(id);
+    }
+
+    private void onExit(String id) {
+        if (containers.containsKey(id)) {
+            readExitFile(id);
+        }
+    }
+
+    private void readExitFile(String id) {
+        var file = conmon.exitDir().resolve(id);
+        var record = containers.get(id);
+        if (record == null || record.state().equals(ContainerRecord.EXITED) || !Files.exists(file)) {
+            return;
+        }
+        try {
+            var text = Files.readString(file).strip();
+            if (text.isEmpty()) {
+                return; // conmon is still writing it; the watcher reports the modification
+            }
+            int code = Integer.parseInt(text);
+            var time = Files.getLastModifiedTime(file).toInstant();
+            long finished = Math.max(Times.nanos(time), record.startedNanos());
+            update(record.exited(finished, code, code == 0 ? "Completed" : "Error", ""));
+        } catch (IOException | NumberFormatException e) {
+            LOG.warning("cannot read exit file " + file + ": " + e);
+        }
+    }
+
+    private synchronized void update(ContainerRecord record) {
+        if (!containers.containsKey(record.id())) {
+            return;
+        }
+        var current = containers.get(record.id());
+        if (current.state().equals(ContainerRecord.EXITED) && !record.state().equals(ContainerRecord.EXITED)) {
+            return; // an exit already seen is final
+        }
+        store.put(record.id(), record);
+        containers.put(record.id(), record);
+        if (record.state().equals(ContainerRecord.EXITED)) {
+            exits.computeIfAbsent(record.id(), k -> new CompletableFuture<>()).complete(null);
+        }
+    }
+
+    /** After a restart: exits that happened while jcrid was down, containers whose runtime record is gone. */
+    private void reconcile(ContainerRecord record) {
+        readExitFile(record.id());
+        var current = containers.get(record.id());
+        if (current.state().equals(ContainerRecord.EXITED)) {
+            return;
+        }
+        try {
+            var state = runtime(record.handler()).state(record.id());
+            if (state.isEmpty() || state.get().status().equals("stopped") && !Files.exists(conmon.exitDir().resolve(record.id()))) {
+                update(current.exited(Times.now(), 255, "Unknown", "the container's process is gone and no exit code was recorded"));
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            LOG.warning("cannot reconcile container " + record.id() + ": " + e);
+        }
+    }
+
+    private static boolean await(CompletableFuture<Void> exited, Duration timeout) throws InterruptedException {
+        try {
+            exited.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    private PodNamespaces namespaces(PodRuntime pod, ContainerConfig config) {
+        var podNs = pod.namespaces();
+        var options = config.getLinux().getSecurityContext().getNamespaceOptions();
+        NamespaceRef pid = switch (options.getPid()) {
+            case POD -> podNs.pid() instanceof NamespaceRef.Join ? podNs.pid() : new NamespaceRef.Fresh();
+            case NODE -> new NamespaceRef.Host();
+            case TARGET -> {
+                var target = get(options.getTargetId());
+                if (!target.state().equals(ContainerRecord.RUNNING)) {
+                    throw CriException.failedPrecondition("target container %s is not running", options.getTargetId());
+                }
+                yield new NamespaceRef.Join(Path.of("/proc/" + target.pid() + "/ns/pid"));
+            }
+            default -> new NamespaceRef.Fresh();
+        };
+        if (options.getPid() == NamespaceMode.CONTAINER && podNs.pid() instanceof NamespaceRef.Join) {
+            pid = new NamespaceRef.Fresh();
+        }
+        return new PodNamespaces(podNs.network(), podNs.ipc(), podNs.uts(), pid);
+    }
+
+    private String cgroupsPath(PodRuntime pod, String id) {
+        if (cgroupDriver.equals("systemd")) {
+            return pod.cgroupParent() + ":jcri:" + id;
+        }
+        var parent = pod.cgroupParent().startsWith("/") ? pod.cgroupParent() : "/" + pod.cgroupParent();
+        return parent + "/" + id;
+    }
+
+    private static Path logPath(PodRuntime pod, ContainerConfig config, Path bundle) {
+        var dir = pod.config().getLogDirectory();
+        if (dir.isEmpty() || config.getLogPath().isEmpty()) {
+            return bundle.resolve("container.log");
+        }
+        return Path.of(dir).resolve(config.getLogPath());
+    }
+
+    private Runc runtime(String handler) {
+        var runc = runtimes.get(handler);
+        if (runc == null) {
+            throw CriException.invalid("unknown runtime handler '%s'", handler);
+        }
+        return runc;
+    }
+
+    private void releaseRootfs(String id, Path rootfs, boolean snapshot) {
+        MountTable.unmount(rootfs);
+        if (snapshot) {
+            try {
+                snapshots.remove(id);
+            } catch (SnapshotException e) {
+                if (e.reason() != SnapshotException.Reason.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (var p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static String signal(String stopSignal) {
+        return stopSignal.isEmpty() ? "TERM" : stopSignal.startsWith("SIG") ? stopSignal.substring(3) : stopSignal;
+    }
+
+    static String nameKey(String podId, ContainerConfig config) {
+        return config.getMetadata().getName() + "_" + podId + "_" + config.getMetadata().getAttempt();
+    }
+
+
+    @Override
+    public void close() throws IOException {
+        watcher.close();
+    }
+}

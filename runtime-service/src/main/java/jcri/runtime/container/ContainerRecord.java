@@ -1,0 +1,50 @@
+package jcri.runtime.container;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import jcri.api.v1.ContainerConfig;
+
+/**
+ * A container as persisted.
+ *
+ * @param id 64 hex characters
+ * @param podId its pod sandbox
+ * @param config the CRI config, protobuf-encoded
+ * @param imageId the image's id (config digest)
+ * @param imageRef the image as the request named it
+ * @param state CREATED, RUNNING or EXITED
+ * @param createdNanos Unix nanoseconds
+ * @param startedNanos 0 until started
+ * @param finishedNanos 0 until exited
+ * @param exitCode exit code once exited
+ * @param reason Completed, Error, OOMKilled, StartError, …
+ * @param message details for the operator (the runtime's error when start failed)
+ * @param logPath the CRI log file ("" when the kubelet asked for none)
+ * @param pid the container's init pid on the host
+ * @param handler runtime handler name
+ * @param stopSignal the image's stop signal ("" = SIGTERM)
+ */
+public record ContainerRecord(String id, String podId, byte[] config, String imageId, String imageRef, String state,
+                              long createdNanos, long startedNanos, long finishedNanos, int exitCode, String reason,
+                              String message, String logPath, long pid, String handler, String stopSignal) {
+    public static final String CREATED = "CREATED";
+    public static final String RUNNING = "RUNNING";
+    public static final String EXITED = "EXITED";
+
+    public ContainerConfig parsedConfig() {
+        try {
+            return ContainerConfig.parseFrom(config);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored config of container " + id + " is unreadable", e);
+        }
+    }
+
+    ContainerRecord started(long now) {
+        return new ContainerRecord(id, podId, config, imageId, imageRef, RUNNING, createdNanos, now, 0, 0, "", "",
+                logPath, pid, handler, stopSignal);
+    }
+
+    ContainerRecord exited(long finished, int code, String why, String detail) {
+        return new ContainerRecord(id, podId, config, imageId, imageRef, EXITED, createdNanos, startedNanos, finished, code,
+                why, detail, logPath, pid, handler, stopSignal);
+    }
+}

@@ -1,0 +1,47 @@
+package jcri.runtime.container;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/** Watches conmon's exit dir (inotify) and reports each container id whose exit file appears. */
+final class ExitWatcher implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ExitWatcher.class.getName());
+    private final WatchService watch;
+    private final Thread thread;
+
+    ExitWatcher(Path exitDir, Consumer<String> onExit) throws IOException {
+        this.watch = FileSystems.getDefault().newWatchService();
+        exitDir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+        this.thread = Thread.ofPlatform().daemon().name("exit-watcher").start(() -> {
+            try {
+                while (true) {
+                    var key = watch.take();
+                    for (var event : key.pollEvents()) {
+                        if (event.context() instanceof Path file && !file.toString().startsWith(".")) {
+                            try {
+                                onExit.accept(file.toString());
+                            } catch (RuntimeException e) {
+                                LOG.warning("handling the exit of " + file + ": " + e);
+                            }
+                        }
+                    }
+                    key.reset();
+                }
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                // closing
+            }
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        watch.close();
+        thread.interrupt();
+    }
+}

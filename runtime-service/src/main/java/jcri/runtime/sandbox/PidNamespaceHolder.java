@@ -1,0 +1,67 @@
+package jcri.runtime.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import jcri.api.CriException;
+
+/**
+ * Holds a pod-level PID namespace: a detached {@code unshare --pid --fork} whose child, pid 1
+ * of the new namespace, is the static busybox's {@code sleep}. Containers of the pod join
+ * {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and is killed when the pod stops.
+ */
+public final class PidNamespaceHolder {
+    private final Path sleeper;
+
+    public PidNamespaceHolder(Path sleeper) {
+        this.sleeper = sleeper;
+    }
+
+    /** Starts the holder and returns its pid (the unshare process). */
+    public long start(Path podDir) throws IOException, InterruptedException {
+        if (!Files.isExecutable(sleeper)) {
+            throw CriException.failedPrecondition("a pod-level PID namespace needs %s (Debian's busybox-static)", sleeper);
+        }
+        var process = new ProcessBuilder(List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
+                sleeper.toString(), "sleep", "2147483647"))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(podDir.resolve("pid-holder.log").toFile())
+                .start();
+        var ns = Path.of("/proc/" + process.pid() + "/ns/pid_for_children");
+        for (int i = 0; i < 200; i++) {
+            if (!process.isAlive()) {
+                throw CriException.internal("the pod's PID namespace holder exited: " + Files.readString(podDir.resolve("pid-holder.log")), null);
+            }
+            if (childOf(process.pid())) {
+                return process.pid();
+            }
+            TimeUnit.MILLISECONDS.sleep(2);
+        }
+        process.destroyForcibly();
+        throw CriException.internal("the pod's PID namespace holder did not start within 400 ms: " + ns, null);
+    }
+
+    /** The namespace file containers join. */
+    public static Path namespace(long holderPid) {
+        return Path.of("/proc/" + holderPid + "/ns/pid_for_children");
+    }
+
+    public static boolean alive(long holderPid) {
+        return holderPid > 0 && ProcessHandle.of(holderPid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Kills the holder, which takes every process of the namespace with it. */
+    public static void stop(long holderPid) {
+        if (holderPid > 0) {
+            ProcessHandle.of(holderPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static boolean childOf(long pid) throws IOException {
+        var children = Path.of("/proc/" + pid + "/task/" + pid + "/children");
+        return Files.exists(children) && !Files.readString(children).isBlank();
+    }
+}

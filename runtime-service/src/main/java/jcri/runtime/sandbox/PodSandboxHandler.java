@@ -1,0 +1,125 @@
+package jcri.runtime.sandbox;
+
+import io.grpc.stub.StreamObserver;
+import jcri.api.Rpc;
+import jcri.api.v1.ListPodSandboxRequest;
+import jcri.api.v1.ListPodSandboxResponse;
+import jcri.api.v1.LinuxPodSandboxStatus;
+import jcri.api.v1.Namespace;
+import jcri.api.v1.PodIP;
+import jcri.api.v1.PodSandbox;
+import jcri.api.v1.PodSandboxNetworkStatus;
+import jcri.api.v1.PodSandboxState;
+import jcri.api.v1.PodSandboxStatus;
+import jcri.api.v1.PodSandboxStatusRequest;
+import jcri.api.v1.PodSandboxStatusResponse;
+import jcri.api.v1.RemovePodSandboxRequest;
+import jcri.api.v1.RemovePodSandboxResponse;
+import jcri.api.v1.RunPodSandboxRequest;
+import jcri.api.v1.RunPodSandboxResponse;
+import jcri.api.v1.RuntimeServiceGrpc;
+import jcri.api.v1.StopPodSandboxRequest;
+import jcri.api.v1.StopPodSandboxResponse;
+import jcri.runtime.Filters;
+import jcri.runtime.Times;
+import jcri.runtime.container.PodContainers;
+
+/** CRI handlers for RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus and ListPodSandbox. */
+public final class PodSandboxHandler implements RuntimeServiceGrpc.AsyncService {
+    private final SandboxManager sandboxes;
+    private final PodContainers containers;
+    private final long stopTimeoutSeconds;
+
+    public PodSandboxHandler(SandboxManager sandboxes, PodContainers containers, long stopTimeoutSeconds) {
+        this.sandboxes = sandboxes;
+        this.containers = containers;
+        this.stopTimeoutSeconds = stopTimeoutSeconds;
+    }
+
+    @Override
+    public void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> observer) {
+        Rpc.unary(observer, () -> RunPodSandboxResponse.newBuilder()
+                .setPodSandboxId(sandboxes.run(request.getConfig(), request.getRuntimeHandler())).build());
+    }
+
+    @Override
+    public void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> observer) {
+        Rpc.unary(observer, () -> {
+            var pod = sandboxes.lookup(request.getPodSandboxId());
+            if (pod.isPresent()) {
+                containers.stopAll(pod.get().id(), stopTimeoutSeconds);
+                sandboxes.stop(pod.get().id());
+            }
+            return StopPodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> observer) {
+        Rpc.unary(observer, () -> {
+            var pod = sandboxes.lookup(request.getPodSandboxId());
+            if (pod.isPresent()) {
+                containers.removeAll(pod.get().id());
+                sandboxes.remove(pod.get().id());
+            }
+            return RemovePodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> observer) {
+        Rpc.unary(observer, () -> {
+            var record = sandboxes.get(request.getPodSandboxId());
+            var config = record.parsedConfig();
+            var network = PodSandboxNetworkStatus.newBuilder();
+            if (!record.ips().isEmpty()) {
+                network.setIp(record.ips().getFirst());
+                record.ips().stream().skip(1).forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
+            }
+            var status = PodSandboxStatus.newBuilder()
+                    .setId(record.id())
+                    .setMetadata(config.getMetadata())
+                    .setState(record.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY)
+                    .setCreatedAt(record.createdNanos())
+                    .setNetwork(network)
+                    .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
+                            .setOptions(config.getLinux().getSecurityContext().getNamespaceOptions())))
+                    .putAllLabels(config.getLabelsMap())
+                    .putAllAnnotations(config.getAnnotationsMap())
+                    .setRuntimeHandler(record.handler());
+            var response = PodSandboxStatusResponse.newBuilder().setStatus(status).setTimestamp(Times.now());
+            if (request.getVerbose()) {
+                response.putInfo("info", "{\"netns\":\"" + record.netns() + "\",\"ipcns\":\"" + record.ipcns()
+                        + "\",\"utsns\":\"" + record.utsns() + "\",\"cgroupParent\":\"" + record.cgroupParent()
+                        + "\",\"pidNamespaceHolder\":" + record.pidHolder() + "}");
+            }
+            return response.build();
+        });
+    }
+
+    @Override
+    public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> observer) {
+        Rpc.unary(observer, () -> {
+            var filter = request.getFilter();
+            var response = ListPodSandboxResponse.newBuilder();
+            for (var record : sandboxes.list()) {
+                var config = record.parsedConfig();
+                var state = record.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
+                if (!Filters.idMatches(filter.getId(), record.id())
+                        || filter.hasState() && filter.getState().getState() != state
+                        || !Filters.labelsMatch(filter.getLabelSelectorMap(), config.getLabelsMap())) {
+                    continue;
+                }
+                response.addItems(PodSandbox.newBuilder()
+                        .setId(record.id())
+                        .setMetadata(config.getMetadata())
+                        .setState(state)
+                        .setCreatedAt(record.createdNanos())
+                        .putAllLabels(config.getLabelsMap())
+                        .putAllAnnotations(config.getAnnotationsMap())
+                        .setRuntimeHandler(record.handler()));
+            }
+            return response.build();
+        });
+    }
+}

@@ -1,0 +1,215 @@
+package jcri.runtime.sandbox;
+
+import jcri.runtime.Times;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import jcri.api.CriException;
+import jcri.api.v1.NamespaceMode;
+import jcri.api.v1.PodSandboxConfig;
+import jcri.runtime.network.Cni;
+import jcri.runtime.network.PortMapping;
+import jcri.runtime.oci.NamespaceRef;
+import jcri.runtime.oci.PodNamespaces;
+import jcri.store.JsonStore;
+
+/**
+ * Pod sandboxes without a pause container: pinned namespaces, CNI, the pod's shared files and,
+ * when asked, a PID-namespace holder. Knows nothing of gRPC; containers are handled by the caller.
+ */
+public final class SandboxManager implements PodLookup {
+
+    /** Where pods live and how they are made. */
+    public record Settings(Path stateDir, java.util.Set<String> handlers, String defaultHandler, String cgroupDriver) {
+    }
+
+    private final Settings settings;
+    private final JsonStore<SandboxRecord> store;
+    private final NamespacePinner pinner;
+    private final PodFilesWriter files;
+    private final Cni cni;
+    private final PidNamespaceHolder pidHolder;
+    private final Map<String, SandboxRecord> pods = new ConcurrentHashMap<>();
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+
+    public SandboxManager(Settings settings, JsonStore<SandboxRecord> store, NamespacePinner pinner, PodFilesWriter files,
+                          Cni cni, PidNamespaceHolder pidHolder) {
+        this.settings = settings;
+        this.store = store;
+        this.pinner = pinner;
+        this.files = files;
+        this.cni = cni;
+        this.pidHolder = pidHolder;
+        for (var record : store.all()) {
+            pods.put(record.id(), record);
+            names.put(nameKey(record.parsedConfig()), record.id());
+        }
+    }
+
+    /** Creates a ready pod and returns its id; on failure nothing of it is left. */
+    public String run(PodSandboxConfig config, String requestedHandler) throws IOException, InterruptedException {
+        var meta = config.getMetadata();
+        if (meta.getName().isEmpty() || meta.getNamespace().isEmpty() || meta.getUid().isEmpty()) {
+            throw CriException.invalid("pod metadata needs name, namespace and uid (got name '%s', namespace '%s', uid '%s')",
+                    meta.getName(), meta.getNamespace(), meta.getUid());
+        }
+        var handler = requestedHandler.isEmpty() ? settings.defaultHandler() : requestedHandler;
+        if (!settings.handlers().contains(handler)) {
+            throw CriException.invalid("unknown runtime handler '%s' (configured: %s)", handler, settings.handlers());
+        }
+        var options = config.getLinux().getSecurityContext().getNamespaceOptions();
+        boolean ownNetwork = options.getNetwork() != NamespaceMode.NODE;
+        boolean ownIpc = options.getIpc() != NamespaceMode.NODE;
+        Sysctls.validate(config.getLinux().getSysctlsMap(), ownNetwork, ownIpc);
+        var id = Ids.newId();
+        var name = nameKey(config);
+        var holder = names.putIfAbsent(name, id);
+        if (holder != null) {
+            throw CriException.alreadyExists("pod name %s is reserved by pod %s", name, holder);
+        }
+        var dir = podDir(id);
+        long pidHolderPid = 0;
+        boolean attached = false;
+        try {
+            var hostname = !config.getHostname().isEmpty() ? config.getHostname()
+                    : ownNetwork ? meta.getName() : Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            pinner.pin(new NamespacePinner.Request(dir.resolve("ns"), ownNetwork, ownIpc, ownNetwork, hostname));
+            var podFiles = files.write(dir, hostname, config.getDnsConfig(), "", ownIpc);
+            if (options.getPid() == NamespaceMode.POD) {
+                pidHolderPid = pidHolder.start(dir);
+            }
+            var ips = List.<String>of();
+            if (ownNetwork) {
+                attached = true;
+                var result = cni.add(id, dir.resolve("ns/net"), new Cni.PodArgs(meta.getName(), meta.getNamespace(), meta.getUid()),
+                        config.getPortMappingsList().stream().map(p -> new PortMapping(p.getHostPort(), p.getContainerPort(),
+                                p.getProtocol().name().toLowerCase(), p.getHostIp())).toList());
+                ips = result.ips();
+                files.updateHosts(podFiles, hostname, result.primaryIp());
+            }
+            var record = new SandboxRecord(id, config.toByteArray(), true, Times.now(), handler, ips,
+                    ownNetwork ? dir.resolve("ns/net").toString() : "",
+                    ownIpc ? dir.resolve("ns/ipc").toString() : "",
+                    ownNetwork ? dir.resolve("ns/uts").toString() : "",
+                    cgroupParent(config), pidHolderPid);
+            store.put(id, record);
+            pods.put(id, record);
+            return id;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            try {
+                if (attached) {
+                    cni.delete(id);
+                }
+                PidNamespaceHolder.stop(pidHolderPid);
+                releaseFiles(dir);
+            } catch (IOException | RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            names.remove(name, id);
+            throw e;
+        }
+    }
+
+    /** Marks the pod not ready and detaches its network; idempotent, unknown ids are fine. */
+    public void stop(String id) throws InterruptedException {
+        var record = pods.get(id);
+        if (record == null) {
+            return;
+        }
+        PidNamespaceHolder.stop(record.pidHolder());
+        cni.delete(id);
+        if (record.ready()) {
+            var stopped = record.stopped();
+            store.put(id, stopped);
+            pods.put(id, stopped);
+        }
+    }
+
+    /** Removes a (stopped or not) pod: network, namespaces, /dev/shm, files and record. Idempotent. */
+    public void remove(String id) throws IOException, InterruptedException {
+        var record = pods.get(id);
+        if (record == null) {
+            return;
+        }
+        stop(id);
+        releaseFiles(podDir(id));
+        store.delete(id);
+        pods.remove(id);
+        names.remove(nameKey(record.parsedConfig()), id);
+    }
+
+    private void releaseFiles(Path dir) throws IOException {
+        files.release(dir);
+        pinner.release(dir.resolve("ns"));
+        if (Files.exists(dir)) {
+            try (var walk = Files.walk(dir)) {
+                for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Resolves a full id or an unambiguous prefix; NOT_FOUND otherwise. */
+    public SandboxRecord get(String idOrPrefix) {
+        return lookup(idOrPrefix).orElseThrow(() -> CriException.notFound("pod sandbox %s not found", idOrPrefix));
+    }
+
+    public Optional<SandboxRecord> lookup(String idOrPrefix) {
+        if (idOrPrefix.isEmpty()) {
+            return Optional.empty();
+        }
+        var exact = pods.get(idOrPrefix);
+        if (exact != null) {
+            return Optional.of(exact);
+        }
+        var matches = pods.values().stream().filter(p -> p.id().startsWith(idOrPrefix)).toList();
+        return matches.size() == 1 ? Optional.of(matches.getFirst()) : Optional.empty();
+    }
+
+    public List<SandboxRecord> list() {
+        return List.copyOf(pods.values());
+    }
+
+    @Override
+    public Optional<PodRuntime> find(String podId) {
+        return Optional.ofNullable(pods.get(podId)).map(this::runtime);
+    }
+
+    private PodRuntime runtime(SandboxRecord r) {
+        var config = r.parsedConfig();
+        var pid = r.pidHolder() > 0 ? new NamespaceRef.Join(PidNamespaceHolder.namespace(r.pidHolder()))
+                : config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.NODE
+                ? new NamespaceRef.Host() : new NamespaceRef.Fresh();
+        var namespaces = new PodNamespaces(join(r.netns()), join(r.ipcns()), join(r.utsns()), pid);
+        return new PodRuntime(r.id(), config, namespaces, files.existing(podDir(r.id()), !r.ipcns().isEmpty()),
+                r.cgroupParent(), r.handler(), r.ready());
+    }
+
+    private static NamespaceRef join(String pinned) {
+        return pinned.isEmpty() ? new NamespaceRef.Host() : new NamespaceRef.Join(Path.of(pinned));
+    }
+
+    private String cgroupParent(PodSandboxConfig config) {
+        var parent = config.getLinux().getCgroupParent();
+        if (!parent.isEmpty()) {
+            return parent;
+        }
+        return settings.cgroupDriver().equals("systemd") ? "jcri.slice" : "/jcri";
+    }
+
+    private Path podDir(String id) {
+        return settings.stateDir().resolve("pods").resolve(id);
+    }
+
+    static String nameKey(PodSandboxConfig config) {
+        var m = config.getMetadata();
+        return m.getName() + "_" + m.getNamespace() + "_" + m.getUid() + "_" + m.getAttempt();
+    }
+
+}
