@@ -1,0 +1,36 @@
+package jcri.critest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import jcri.api.v1.ContainerState;
+import jcri.api.v1.ContainerStatusRequest;
+
+/** Reads what containers printed, from their CRI log files. */
+public final class Logs {
+    private Logs() {
+    }
+
+    /** Waits for the container to exit and returns its stdout and stderr text, one entry per line. */
+    public static List<String> afterExit(CriClient cri, String containerId, Path log) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
+                .getStatus().getState() != ContainerState.CONTAINER_EXITED) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("container " + containerId + " did not exit; log so far: " + text(log));
+            }
+            Thread.sleep(20);
+        }
+        return text(log);
+    }
+
+    /** The text of each log line (timestamp, stream and tag stripped). */
+    public static List<String> text(Path log) throws IOException {
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        return Files.readAllLines(log).stream().map(l -> l.split(" ", 4)).map(f -> f.length == 4 ? f[3] : "").toList();
+    }
+}
