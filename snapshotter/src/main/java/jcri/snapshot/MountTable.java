@@ -102,14 +102,39 @@ public final class MountTable {
     /** True if {@code path} is a mount point in this mount namespace. */
     public static boolean isMountPoint(Path path) {
         var wanted = path.toAbsolutePath().normalize().toString();
-        try {
-            for (var line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                var fields = line.split(" ");
-                if (fields.length > 4 && unescape(fields[4]).equals(wanted)) {
-                    return true;
+        return mountinfo().stream().anyMatch(fields -> unescape(fields[4]).equals(wanted));
+    }
+
+    /**
+     * The propagation of the mount that holds {@code path}: {@code shared}, {@code slave} (a
+     * master but not shared) or {@code private}.
+     */
+    public static String propagation(Path path) {
+        var wanted = path.toAbsolutePath().normalize();
+        String best = "";
+        String kind = "private";
+        for (var fields : mountinfo()) {
+            var point = unescape(fields[4]);
+            if (wanted.startsWith(Path.of(point)) && point.length() >= best.length()) {
+                best = point;
+                kind = "private";
+                for (int i = 6; i < fields.length && !fields[i].equals("-"); i++) {
+                    if (fields[i].startsWith("shared:")) {
+                        kind = "shared";
+                        break;
+                    }
+                    if (fields[i].startsWith("master:")) {
+                        kind = "slave";
+                    }
                 }
             }
-            return false;
+        }
+        return kind;
+    }
+
+    private static List<String[]> mountinfo() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")).filter(f -> f.length > 6).toList();
         } catch (IOException e) {
             throw new SnapshotException(SnapshotException.Reason.INTERNAL, "cannot read /proc/self/mountinfo: " + e.getMessage(), e);
         }
@@ -119,18 +144,11 @@ public final class MountTable {
     public static List<Path> mountsUnder(Path dir) {
         var prefix = dir.toAbsolutePath().normalize().toString();
         var found = new ArrayList<Path>();
-        try {
-            for (var line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-                var fields = line.split(" ");
-                if (fields.length > 4) {
-                    var point = unescape(fields[4]);
-                    if (point.equals(prefix) || point.startsWith(prefix + "/")) {
-                        found.add(Path.of(point));
-                    }
-                }
+        for (var fields : mountinfo()) {
+            var point = unescape(fields[4]);
+            if (point.equals(prefix) || point.startsWith(prefix + "/")) {
+                found.add(Path.of(point));
             }
-        } catch (IOException e) {
-            throw new SnapshotException(SnapshotException.Reason.INTERNAL, "cannot read /proc/self/mountinfo: " + e.getMessage(), e);
         }
         found.sort((a, b) -> b.getNameCount() - a.getNameCount());
         return found;

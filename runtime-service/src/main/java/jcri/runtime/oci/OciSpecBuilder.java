@@ -190,6 +190,7 @@ public final class OciSpecBuilder {
                 case PROPAGATION_BIDIRECTIONAL -> "rshared";
                 default -> "rprivate";
             };
+            requirePropagation(m, source);
             if (m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL) {
                 rootPropagation = "rshared";
             } else if (m.getPropagation() == MountPropagation.PROPAGATION_HOST_TO_CONTAINER && rootPropagation == null) {
@@ -200,6 +201,19 @@ public final class OciSpecBuilder {
         }
         if (rootPropagation != null) {
             linux.put("rootfsPropagation", rootPropagation);
+        }
+    }
+
+    /** rslave needs a shared or slave host mount, rshared a shared one; otherwise nothing would propagate. */
+    private static void requirePropagation(Mount m, Path source) {
+        if (m.getPropagation() == MountPropagation.PROPAGATION_PRIVATE || m.getPropagation() == MountPropagation.UNRECOGNIZED) {
+            return;
+        }
+        var kind = jcri.snapshot.MountTable.propagation(source);
+        boolean ok = m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL ? kind.equals("shared") : !kind.equals("private");
+        if (!ok) {
+            throw CriException.failedPrecondition("mount %s asks for %s propagation, but %s is on a %s mount (make it shared: mount --make-rshared)",
+                    m.getContainerPath(), m.getPropagation(), source, kind);
         }
     }
 
