@@ -1,0 +1,59 @@
+package jcri.critest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import jcri.api.v1.ContainerState;
+import jcri.api.v1.ContainerStatusRequest;
+import jcri.api.v1.PodSandboxState;
+import jcri.api.v1.PodSandboxStatusRequest;
+import jcri.api.v1.PullImageRequest;
+import jcri.api.v1.ImageSpec;
+import jcri.api.v1.RemovePodSandboxRequest;
+import jcri.api.v1.StopPodSandboxRequest;
+import org.junit.jupiter.api.Test;
+
+/** Containers outlive jcrid: a crashed (SIGKILLed) daemon finds them again, with exits that happened while it was down. */
+class RestartSpec {
+    @Test
+    void runningContainersSurviveACrashAndExitsWhileDownAreFound() throws Exception {
+        if (Target.external()) {
+            return; // killing someone else's runtime is not this suite's business
+        }
+        var dir = Files.createTempDirectory("critest-restart-");
+        TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
+        var pod = Pods.config("restart").build();
+        String podId;
+        String runner;
+        String quitter;
+        var image = Pods.busybox(Target.client());
+        try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
+            cri.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+            podId = Pods.run(cri, pod);
+            runner = Pods.start(cri, podId, pod, Pods.shell(cri, "runner", "exec sleep 1000").build());
+            quitter = Pods.start(cri, podId, pod, Pods.shell(cri, "quitter", "sleep 1; exit 7").build());
+            jcrid.kill();
+        }
+        Thread.sleep(2000);
+        try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
+            assertEquals(PodSandboxState.SANDBOX_READY, cri.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder()
+                    .setPodSandboxId(podId).build()).getStatus().getState());
+            var running = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(runner).build()).getStatus();
+            assertEquals(ContainerState.CONTAINER_RUNNING, running.getState());
+            var exited = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(quitter).build()).getStatus();
+            assertEquals(ContainerState.CONTAINER_EXITED, exited.getState());
+            assertEquals(7, exited.getExitCode());
+            assertTrue(exited.getFinishedAt() > exited.getStartedAt());
+            cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            assertEquals(ContainerState.CONTAINER_EXITED, cri.runtime().containerStatus(ContainerStatusRequest.newBuilder()
+                    .setContainerId(runner).build()).getStatus().getState());
+            cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+            assertEquals(0, Files.readAllLines(java.nio.file.Path.of("/proc/self/mountinfo")).stream()
+                    .filter(l -> l.contains(dir.toString() + "/state")).count(), "no mounts left under the state dir");
+            try (var left = Files.list(dir.resolve("state/containers"))) {
+                assertEquals(0, left.count());
+            }
+        }
+    }
+}
