@@ -64,6 +64,7 @@ public final class Jcrid {
             }
         }));
         log.info(() -> "jcrid " + BuildInfo.version() + " serving CRI on unix://" + config.socket());
+        System.gc(); // start-up garbage is most of the heap: collect it once so the heap shrinks to what serving needs
         daemon.awaitTermination();
     }
 
