@@ -69,24 +69,25 @@ class VolumeSpec {
         assertTrue(Files.notExists(dir.resolve("real/new")));
     }
 
+    /** A shared tmpfs at {@code <dir>/shared} holding {@code subdir}, mounted at /data with {@code propagation}. */
+    private Mount sharedMount(String subdir, MountPropagation propagation) throws Exception {
+        sh("mkdir -p " + dir + "/shared && mount -t tmpfs tmpfs " + dir + "/shared && mount --make-shared " + dir + "/shared"
+                + " && mkdir " + dir + "/shared/" + subdir);
+        return Mount.newBuilder().setContainerPath("/data").setHostPath(dir + "/shared").setPropagation(propagation).build();
+    }
+
     @Test
     void hostToContainerPropagationShowsLaterHostMounts() throws Exception {
-        sh("mkdir -p " + dir + "/shared && mount -t tmpfs tmpfs " + dir + "/shared && mount --make-shared " + dir + "/shared"
-                + " && mkdir " + dir + "/shared/sub");
         var id = start("slave", "for i in $(seq 100); do [ -e /data/sub/marker ] && echo seen && exit 0; sleep 0.1; done; echo not-seen",
-                List.of(Mount.newBuilder().setContainerPath("/data").setHostPath(dir + "/shared")
-                        .setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER).build()), false);
+                List.of(sharedMount("sub", MountPropagation.PROPAGATION_HOST_TO_CONTAINER)), false);
         sh("mount -t tmpfs tmpfs " + dir + "/shared/sub && touch " + dir + "/shared/sub/marker");
         assertEquals(List.of("seen"), Logs.afterExit(cri, id, lastLog));
     }
 
     @Test
     void bidirectionalPropagationShowsContainerMountsOnTheHost() throws Exception {
-        sh("mkdir -p " + dir + "/shared && mount -t tmpfs tmpfs " + dir + "/shared && mount --make-shared " + dir + "/shared"
-                + " && mkdir " + dir + "/shared/inner");
         var id = start("shared", "mount -t tmpfs tmpfs /data/inner && touch /data/inner/from-container && sleep 30",
-                List.of(Mount.newBuilder().setContainerPath("/data").setHostPath(dir + "/shared")
-                        .setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL).build()), true);
+                List.of(sharedMount("inner", MountPropagation.PROPAGATION_BIDIRECTIONAL)), true);
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!Files.exists(dir.resolve("shared/inner/from-container")) && System.nanoTime() < deadline) {
             Thread.sleep(50);

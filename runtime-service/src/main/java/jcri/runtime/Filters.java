@@ -12,6 +12,19 @@ public final class Filters {
         return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
+    /** The entry with id {@code idOrPrefix}, or the only one whose id starts with it. */
+    public static <T> java.util.Optional<T> byIdOrPrefix(Map<String, T> byId, String idOrPrefix) {
+        if (idOrPrefix.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        var exact = byId.get(idOrPrefix);
+        if (exact != null) {
+            return java.util.Optional.of(exact);
+        }
+        var matches = byId.entrySet().stream().filter(e -> e.getKey().startsWith(idOrPrefix)).map(Map.Entry::getValue).toList();
+        return matches.size() == 1 ? java.util.Optional.of(matches.getFirst()) : java.util.Optional.empty();
+    }
+
     /** An empty filter id matches everything; otherwise the id or its prefix. */
     public static boolean idMatches(String filter, String id) {
         return filter.isEmpty() || id.startsWith(filter);

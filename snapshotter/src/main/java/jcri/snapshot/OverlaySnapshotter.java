@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -19,6 +18,7 @@ import java.util.UUID;
 import java.util.logging.Logger;
 import jcri.snapshot.SnapshotException.Reason;
 import jcri.store.JsonStore;
+import jcri.store.Trees;
 
 /**
  * Overlay snapshots under one root. {@code <root>/s/<id>} holds a snapshot's own files (overlay's
@@ -334,22 +334,7 @@ public final class OverlaySnapshotter implements Snapshotter {
     /** Deletes a tree without following symlinks; logs what it cannot remove. */
     static boolean deleteQuietly(Path path) {
         try {
-            Files.walkFileTree(path, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            return true;
-        } catch (NoSuchFileException e) {
-            return false;
+            return Trees.delete(path);
         } catch (IOException e) {
             LOG.warning("cannot remove " + path + ": " + e);
             return false;

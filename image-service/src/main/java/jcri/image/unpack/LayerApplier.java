@@ -5,15 +5,12 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,6 +19,7 @@ import java.util.zip.GZIPInputStream;
 import jcri.image.content.Digests;
 import jcri.image.oci.MediaTypes.Compression;
 import jcri.linux.LinuxCalls;
+import jcri.store.Trees;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -114,14 +112,14 @@ public final class LayerApplier {
         }
         if (base.startsWith(WHITEOUT)) {
             var hidden = parent.resolve(checkName(base.substring(WHITEOUT.length()), entry));
-            deleteTree(hidden);
+            Trees.delete(hidden);
             LinuxCalls.mknod(hidden.toString(), LinuxCalls.S_IFCHR, 0);
             return;
         }
         var target = parent.resolve(base);
         boolean keepDirectory = entry.isDirectory() && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS);
         if (!keepDirectory) {
-            deleteTree(target);
+            Trees.delete(target);
         }
         if (entry.isDirectory()) {
             if (!keepDirectory) {
@@ -225,27 +223,5 @@ public final class LayerApplier {
             throw new LayerRejectedException("whiteout '" + entry.getName() + "' names no file");
         }
         return name;
-    }
-
-    private static void deleteTree(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

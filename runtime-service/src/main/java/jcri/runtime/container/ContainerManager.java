@@ -1,5 +1,6 @@
 package jcri.runtime.container;
 
+import jcri.runtime.Filters;
 import jcri.runtime.Times;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,6 +31,7 @@ import jcri.snapshot.MountTable;
 import jcri.snapshot.SnapshotException;
 import jcri.snapshot.Snapshotter;
 import jcri.store.JsonStore;
+import jcri.store.Trees;
 
 /**
  * Containers under conmon and an OCI runtime: create (rootfs snapshot, OCI spec, conmon + runtime
@@ -124,7 +125,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
                     runc.delete(id);
                 }
                 releaseRootfs(id, rootfs, snapshot);
-                deleteTree(bundle);
+                Trees.delete(bundle);
             } catch (IOException | RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -192,7 +193,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         runtime(record.handler()).delete(record.id());
         var bundle = containersDir.resolve(record.id());
         releaseRootfs(record.id(), bundle.resolve("rootfs"), true);
-        deleteTree(bundle);
+        Trees.delete(bundle);
         Files.deleteIfExists(conmon.exitDir().resolve(record.id()));
         store.delete(record.id());
         containers.remove(record.id());
@@ -250,15 +251,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     }
 
     public Optional<ContainerRecord> lookup(String idOrPrefix) {
-        if (idOrPrefix.isEmpty()) {
-            return Optional.empty();
-        }
-        var exact = containers.get(idOrPrefix);
-        if (exact != null) {
-            return Optional.of(exact);
-        }
-        var matches = containers.values().stream().filter(c -> c.id().startsWith(idOrPrefix)).toList();
-        return matches.size() == 1 ? Optional.of(matches.getFirst()) : Optional.empty();
+        return Filters.byIdOrPrefix(containers, idOrPrefix);
     }
 
     /** Every container, states refreshed from conmon's exit files. */
@@ -395,17 +388,6 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
                 if (e.reason() != SnapshotException.Reason.NOT_FOUND) {
                     throw e;
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (var p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -1,5 +1,6 @@
 package jcri.runtime.sandbox;
 
+import jcri.runtime.Filters;
 import jcri.runtime.Times;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import jcri.runtime.network.PortMapping;
 import jcri.runtime.oci.NamespaceRef;
 import jcri.runtime.oci.PodNamespaces;
 import jcri.store.JsonStore;
+import jcri.store.Trees;
 
 /**
  * Pod sandboxes without a pause container: pinned namespaces, CNI, the pod's shared files and,
@@ -146,13 +148,7 @@ public final class SandboxManager implements PodLookup {
     private void releaseFiles(Path dir) throws IOException {
         files.release(dir);
         pinner.release(dir.resolve("ns"));
-        if (Files.exists(dir)) {
-            try (var walk = Files.walk(dir)) {
-                for (var p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        Trees.delete(dir);
     }
 
     /** Resolves a full id or an unambiguous prefix; NOT_FOUND otherwise. */
@@ -161,15 +157,7 @@ public final class SandboxManager implements PodLookup {
     }
 
     public Optional<SandboxRecord> lookup(String idOrPrefix) {
-        if (idOrPrefix.isEmpty()) {
-            return Optional.empty();
-        }
-        var exact = pods.get(idOrPrefix);
-        if (exact != null) {
-            return Optional.of(exact);
-        }
-        var matches = pods.values().stream().filter(p -> p.id().startsWith(idOrPrefix)).toList();
-        return matches.size() == 1 ? Optional.of(matches.getFirst()) : Optional.empty();
+        return Filters.byIdOrPrefix(pods, idOrPrefix);
     }
 
     public List<SandboxRecord> list() {
