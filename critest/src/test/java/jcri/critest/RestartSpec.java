@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.util.List;
 import jcri.api.v1.ContainerState;
 import jcri.api.v1.ContainerStatusRequest;
 import jcri.api.v1.PodSandboxState;
@@ -53,6 +54,10 @@ class RestartSpec {
                     .filter(l -> l.contains(dir.toString() + "/state")).count(), "no mounts left under the state dir");
             try (var left = Files.list(dir.resolve("state/containers"))) {
                 assertEquals(0, left.count());
+            }
+            try (var leases = Files.list(dir.resolve("ipam/jcritest"))) {
+                assertEquals(List.of(), leases.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9.]+")).toList(),
+                        "the pod's IP went back to the pool");
             }
         }
     }

@@ -87,20 +87,23 @@ class SecurityContextSpec {
     @Test
     void privilegedGetsTheDaemonsCapabilitiesAndNoMaskedPaths() throws Exception {
         var out = run("grep CapEff /proc/self/status; wc -c < /proc/timer_list; ls /sys/firmware | wc -l; "
-                        + "echo 1 > /proc/sys/vm/drop_caches && echo wrote-proc-sys",
+                        + "echo 1 > /proc/sys/vm/drop_caches && echo wrote-proc-sys; [ -c /dev/null ] && [ -e /dev/loop-control ] && echo host-devices",
                 LinuxContainerSecurityContext.newBuilder().setPrivileged(true));
         assertEquals(daemonBoundingSet(), capEff(out));
         assertTrue(Long.parseLong(out.get(1).strip()) > 0, "timer_list readable: " + out);
         assertTrue(out.contains("wrote-proc-sys"), out.toString());
+        assertTrue(out.contains("host-devices"), "the node's devices: " + out);
     }
 
     @Test
     void maskedAndReadOnlyPathsByDefault() throws Exception {
-        var out = run("wc -c < /proc/timer_list; ls /sys/firmware | wc -l; echo 1 > /proc/sys/vm/drop_caches || echo proc-sys-ro",
+        var out = run("wc -c < /proc/timer_list; ls /sys/firmware | wc -l; echo 1 > /proc/sys/vm/drop_caches || echo proc-sys-ro;"
+                        + " [ -e /dev/loop-control ] || echo no-host-devices",
                 LinuxContainerSecurityContext.newBuilder());
         assertEquals("0", out.get(0).strip(), out.toString());
         assertEquals("0", out.get(1).strip(), out.toString());
         assertTrue(out.contains("proc-sys-ro"), out.toString());
+        assertTrue(out.contains("no-host-devices"), out.toString());
     }
 
     @Test

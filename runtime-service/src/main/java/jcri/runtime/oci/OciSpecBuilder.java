@@ -246,22 +246,55 @@ public final class OciSpecBuilder {
             rules.addObject().put("allow", false).put("access", "rwm");
         }
         var devices = linux.putArray("devices");
+        var requested = new ArrayList<DeviceRequest>();
         for (var d : c.getDevicesList()) {
-            var host = Path.of(d.getHostPath());
+            requested.add(new DeviceRequest(d.getHostPath(), d.getContainerPath().isEmpty() ? d.getHostPath() : d.getContainerPath(),
+                    d.getPermissions().isEmpty() ? "rwm" : d.getPermissions()));
+        }
+        if (privileged) {
+            for (var host : hostDevices()) {
+                requested.add(new DeviceRequest(host.toString(), host.toString(), "rwm"));
+            }
+        }
+        var seen = new java.util.HashSet<String>();
+        for (var d : requested) {
+            var host = Path.of(d.host());
             if (!Files.exists(host)) {
-                throw CriException.invalid("device %s does not exist on the node", d.getHostPath());
+                throw CriException.invalid("device %s does not exist on the node", d.host());
+            }
+            if (!seen.add(d.container())) {
+                continue;
             }
             int mode = (int) Files.getAttribute(host, "unix:mode");
             long rdev = (long) Files.getAttribute(host, "unix:rdev");
             var type = (mode & 0170000) == 0060000 ? "b" : "c";
             long major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffL);
             long minor = (rdev & 0xff) | ((rdev >> 12) & ~0xffL);
-            devices.addObject().put("path", d.getContainerPath().isEmpty() ? d.getHostPath() : d.getContainerPath())
-                    .put("type", type).put("major", major).put("minor", minor).put("fileMode", mode & 0777).put("uid", 0).put("gid", 0);
+            devices.addObject().put("path", d.container()).put("type", type).put("major", major).put("minor", minor)
+                    .put("fileMode", mode & 0777).put("uid", 0).put("gid", 0);
             if (!privileged) {
-                rules.addObject().put("allow", true).put("type", type).put("major", major).put("minor", minor)
-                        .put("access", d.getPermissions().isEmpty() ? "rwm" : d.getPermissions());
+                rules.addObject().put("allow", true).put("type", type).put("major", major).put("minor", minor).put("access", d.access());
             }
+        }
+    }
+
+    /** A device the container gets: node path, path inside, cgroup access ("rwm"). */
+    private record DeviceRequest(String host, String container, String access) {
+    }
+
+    /** The node's device nodes a privileged container gets (the container's own /dev/pts, shm and mqueue excepted). */
+    private static List<Path> hostDevices() throws IOException {
+        try (var walk = Files.walk(Path.of("/dev"), 3)) {
+            return walk.filter(p -> !p.startsWith("/dev/pts") && !p.startsWith("/dev/shm") && !p.startsWith("/dev/mqueue")
+                            && !p.toString().equals("/dev/console") && !p.toString().equals("/dev/ptmx"))
+                    .filter(p -> {
+                        try {
+                            int type = (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+                            return type == 0020000 || type == 0060000;
+                        } catch (IOException | UnsupportedOperationException e) {
+                            return false;
+                        }
+                    }).toList();
         }
     }
 
