@@ -66,7 +66,8 @@ final class ImagePuller {
 
     /** Pulls {@code ref}; interrupting the calling thread stops every download and unpack and cleans up. */
     ImageRecord pull(ImageReference ref, Credentials credentials) throws IOException, InterruptedException {
-        var session = new RegistrySession(endpoints.endpoints(ref.domain()), ref.domain(), ref.path(), credentials, tokens);
+        var session = new RegistrySession(endpoints.endpoints(ref.domain()), ref.domain(), ref.path(), credentials, tokens,
+                endpoints::probeFailed);
         var resolved = manifests.resolve(session, ref.manifestReference());
         var manifest = resolved.parsed();
         var configBytes = fetchSmall(session, manifest.config(), "config");

@@ -199,13 +199,23 @@ class ImagePullTest {
         assertEquals(List.of(), images.snapshotter().list());
     }
 
+    /** 2 GiB of zeros in one gzip layer (about 2 MB): built once, shared by the bomb and timeout tests. */
+    private static synchronized void pushZeros() throws Exception {
+        if (zerosPushed) {
+            return;
+        }
+        registry.push("test/zeros", "v1", ImageBuilder.oci().layer(new LayerBuilder().zeroFile("zeros", 2L << 30), Compression.GZIP).build());
+        zerosPushed = true;
+    }
+
+    private static boolean zerosPushed;
+
     @Test
     void decompressionBombStopsEarlyAndLeavesNoSnapshot() throws Exception {
         images = open(new ImageConfig(2, 96L << 20, 10, 0, "", Map.of()));
-        var bomb = ImageBuilder.oci().layer(new LayerBuilder().zeroFile("zeros", 2L << 30), Compression.GZIP).build();
-        registry.push("test/bomb", "v1", bomb);
+        pushZeros();
         long started = System.nanoTime();
-        var e = assertThrows(CriException.class, () -> images.pull(ref("test/bomb", "v1"), Credentials.ANONYMOUS));
+        var e = assertThrows(CriException.class, () -> images.pull(ref("test/zeros", "v1"), Credentials.ANONYMOUS));
         long ms = (System.nanoTime() - started) / 1_000_000;
         assertTrue(e.getMessage().contains("expands past"), e.getMessage());
         assertTrue(ms < 10_000, "failed after " + ms + " ms");
@@ -226,6 +236,49 @@ class ImagePullTest {
             assertTrue(wrong.getMessage().contains("refused the credentials of user 'alice'"), wrong.getMessage());
             var auth = java.util.Base64.getEncoder().encodeToString("alice:wonderland".getBytes(StandardCharsets.UTF_8));
             assertEquals(TestImages.busybox().id(), images.pull(reference, Credentials.of("", "", auth, "", "")).id());
+        }
+    }
+
+    @Test
+    void bearerTokenFlowWithAMockTokenService() throws Exception {
+        registry.push("private/token", "v1", TestImages.busybox());
+        try (var proxy = new jcri.image.testing.TokenAuthProxy(registry.host(), "bob", "builder")) {
+            var reference = proxy.host() + "/private/token:v1";
+            var refused = assertThrows(CriException.class, () -> images.pull(reference, Credentials.of("bob", "wrong", "", "", "")));
+            assertEquals(Status.Code.UNAUTHENTICATED, refused.code(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("refused"), refused.getMessage());
+            assertEquals(TestImages.busybox().id(), images.pull(reference, Credentials.of("bob", "builder", "", "", "")).id());
+            assertEquals(1, proxy.tokensIssued(), "one token serves the manifest and every blob of the pull");
+            var withToken = Credentials.of("", "", "", "", "jcri-test-token");
+            images.remove(reference);
+            assertEquals(TestImages.busybox().id(), images.pull(reference, withToken).id(), "a registry token is used as is");
+            assertEquals(1, proxy.tokensIssued());
+        }
+    }
+
+    @Test
+    void mirrorsAreTriedBeforeTheUpstream() throws Exception {
+        registry.push("library/mirrored", "v1", TestImages.busybox());
+        var upstream = "localhost:1"; // nothing listens there: only the mirror can answer
+        images = open(new ImageConfig(2, null, null, 0, "", Map.of(upstream,
+                new RegistryHost(List.of("http://" + registry.host()), true, null, null))));
+        var image = images.pull(upstream + "/library/mirrored:v1", Credentials.ANONYMOUS);
+        assertEquals(TestImages.busybox().id(), image.id());
+        assertEquals(List.of(upstream + "/library/mirrored:v1"), image.repoTags(), "recorded under the name asked for");
+    }
+
+    @Test
+    void aTimedOutPullStopsAndLeavesNothing() throws Exception {
+        images = open(new ImageConfig(1, 64L << 30, 100_000, 1, "", Map.of()));
+        pushZeros();
+        long started = System.nanoTime();
+        var e = assertThrows(CriException.class, () -> images.pull(ref("test/zeros", "v1"), Credentials.ANONYMOUS));
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code(), e.getMessage());
+        assertTrue(ms < 5_000, "stopped after " + ms + " ms");
+        assertEquals(List.of(), images.snapshotter().list());
+        try (var dirs = Files.list(root.resolve("snapshots/s")); var ingest = Files.list(root.resolve("content/ingest"))) {
+            assertEquals(List.of(), java.util.stream.Stream.concat(dirs, ingest).toList(), "no partial layer or download left");
         }
     }
 

@@ -127,7 +127,7 @@ public final class OverlaySnapshotter implements Snapshotter {
                 }
                 var record = new Record(key, id, parent, kind, System.currentTimeMillis(), Map.of());
                 records.put(key, record);
-                persist();
+                persistOrUndo(() -> records.remove(key));
                 return mountsOf(record);
             }
         } catch (IOException e) {
@@ -156,7 +156,10 @@ public final class OverlaySnapshotter implements Snapshotter {
             records.remove(key);
             records.put(name, new Record(name, record.id(), record.parent(), Info.Kind.COMMITTED,
                     System.currentTimeMillis(), record.labels()));
-            persist();
+            persistOrUndo(() -> {
+                records.remove(name);
+                records.put(key, record);
+            });
             id = record.id();
         }
         deleteQuietly(workDirs.resolve(Long.toString(id)));
@@ -174,7 +177,7 @@ public final class OverlaySnapshotter implements Snapshotter {
                 }
             }
             records.remove(key);
-            persist();
+            persistOrUndo(() -> records.put(key, record));
             id = record.id();
         }
         deleteQuietly(workDirs.resolve(Long.toString(id)));
@@ -321,8 +324,14 @@ public final class OverlaySnapshotter implements Snapshotter {
         return record;
     }
 
-    private void persist() {
-        store.put(META_ID, new Metadata(nextId, List.copyOf(records.values())));
+    /** Writes the records; if that fails, {@code undo} puts memory back to what is on disk. */
+    private void persistOrUndo(Runnable undo) {
+        try {
+            store.put(META_ID, new Metadata(nextId, List.copyOf(records.values())));
+        } catch (RuntimeException e) {
+            undo.run();
+            throw new SnapshotException(Reason.INTERNAL, "cannot write snapshot metadata: " + e.getMessage(), e);
+        }
     }
 
     private static void requireKey(String key) {

@@ -39,7 +39,19 @@ public final class JsonStore<T> {
         }
     }
 
+    /** Writes {@code record} durably. An interrupt does not stop it: the flag is held back until the write is done. */
     public void put(String id, T record) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            write(id, record);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void write(String id, T record) {
         var target = dir.resolve(id + ".json");
         var temp = dir.resolve("." + id + ".json.tmp");
         try {

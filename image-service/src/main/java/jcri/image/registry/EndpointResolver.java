@@ -34,6 +34,8 @@ public final class EndpointResolver {
     private static final RegistryHost NO_CONFIG = new RegistryHost(null, null, null, null);
     private final Map<String, RegistryHost> hosts;
     private final Map<RegistryHost, HttpClient> clients = new ConcurrentHashMap<>();
+    /** Loopback hosts whose HTTPS probe failed: they are asked over plain HTTP directly from then on. */
+    private final java.util.Set<String> plainHttpHosts = ConcurrentHashMap.newKeySet();
 
     public EndpointResolver(Map<String, RegistryHost> hosts) {
         this.hosts = hosts;
@@ -46,18 +48,25 @@ public final class EndpointResolver {
         for (var mirror : host.mirrors()) {
             var uri = URI.create(mirror.contains("://") ? mirror : "https://" + mirror);
             var mirrorHost = hosts.getOrDefault(uri.getAuthority(), NO_CONFIG);
-            endpoints.add(new Endpoint(URI.create(uri.getScheme() + "://" + uri.getAuthority()), client(mirrorHost), true));
+            endpoints.add(new Endpoint(URI.create(uri.getScheme() + "://" + uri.getAuthority()), client(mirrorHost), true, false));
         }
         var authority = domain.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : domain;
         if (host.plainHttp()) {
-            endpoints.add(new Endpoint(URI.create("http://" + authority), client(host), false));
-        } else {
-            endpoints.add(new Endpoint(URI.create("https://" + authority), client(host), false));
-            if (configured == null && isLoopback(domain)) {
-                endpoints.add(new Endpoint(URI.create("http://" + authority), client(host), false));
+            endpoints.add(new Endpoint(URI.create("http://" + authority), client(host), false, false));
+        } else if (configured == null && isLoopback(domain)) {
+            if (!plainHttpHosts.contains(domain)) {
+                endpoints.add(new Endpoint(URI.create("https://" + authority), client(host), false, true));
             }
+            endpoints.add(new Endpoint(URI.create("http://" + authority), client(host), false, false));
+        } else {
+            endpoints.add(new Endpoint(URI.create("https://" + authority), client(host), false, false));
         }
         return endpoints;
+    }
+
+    /** Remembers that {@code domain}'s HTTPS probe failed, so later pulls skip it. */
+    public void probeFailed(String domain) {
+        plainHttpHosts.add(domain);
     }
 
     static boolean isLoopback(String domain) {

@@ -19,15 +19,22 @@ public final class RegistrySession {
     private static final Logger LOG = Logger.getLogger(RegistrySession.class.getName());
     private static final int ATTEMPTS = 4;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private final List<Endpoint> endpoints;
+    /** The endpoint that answered last; later requests of the pull go there first. */
+    private volatile Endpoint preferred;
     private final String registry;
     private final String repository;
     private final Credentials credentials;
     private final TokenCache tokens;
     private volatile String authorization;
 
-    public RegistrySession(List<Endpoint> endpoints, String registry, String repository, Credentials credentials, TokenCache tokens) {
+    private final java.util.function.Consumer<String> probeFailed;
+
+    public RegistrySession(List<Endpoint> endpoints, String registry, String repository, Credentials credentials, TokenCache tokens,
+                           java.util.function.Consumer<String> probeFailed) {
         this.endpoints = endpoints;
+        this.probeFailed = probeFailed;
         this.registry = registry;
         this.repository = repository;
         this.credentials = credentials;
@@ -44,9 +51,15 @@ public final class RegistrySession {
      */
     public HttpResponse<InputStream> get(String path, String accept, String what) throws IOException, InterruptedException {
         Exception last = null;
-        for (var endpoint : endpoints) {
+        var order = new java.util.ArrayList<>(endpoints);
+        if (preferred != null) {
+            order.remove(preferred);
+            order.addFirst(preferred);
+        }
+        for (var endpoint : order) {
             try {
                 var response = getFrom(endpoint, path, accept);
+                preferred = endpoint;
                 if (response.statusCode() == 404) {
                     response.body().close();
                     last = CriException.notFound("%s not found in %s/%s", what, registry, repository);
@@ -60,6 +73,9 @@ public final class RegistrySession {
                 last = e;
             } catch (IOException e) {
                 LOG.fine(() -> "registry endpoint " + endpoint + " failed for " + what + ": " + e);
+                if (endpoint.probe()) {
+                    probeFailed.accept(registry);
+                }
                 last = e;
             }
         }
@@ -75,7 +91,7 @@ public final class RegistrySession {
         var backoff = FIRST_BACKOFF;
         boolean challenged = false;
         for (int attempt = 1; ; attempt++) {
-            var request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET();
+            var request = HttpRequest.newBuilder(uri).timeout(endpoint.probe() ? PROBE_TIMEOUT : Duration.ofMinutes(5)).GET();
             if (!accept.isEmpty()) {
                 request.header("Accept", accept);
             }
@@ -88,7 +104,7 @@ public final class RegistrySession {
             } catch (javax.net.ssl.SSLException e) {
                 throw e; // a TLS mismatch does not heal by retrying; the next endpoint may be plain HTTP
             } catch (IOException e) {
-                if (attempt >= ATTEMPTS) {
+                if (attempt >= ATTEMPTS || endpoint.probe()) {
                     throw e;
                 }
                 LOG.fine(() -> "retrying " + uri + " after " + e);
