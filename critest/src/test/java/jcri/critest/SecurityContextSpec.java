@@ -150,7 +150,7 @@ class SecurityContextSpec {
         var looker = Pods.shell(cri, "looker", "sleep 0.5; ps -o args; cat /proc/1/cmdline | tr '\\0' ' '").setLinux(shared).build();
         var out = Logs.afterExit(cri, Pods.start(cri, podId, pod, looker), Pods.log(pod, looker));
         assertTrue(out.stream().anyMatch(l -> l.contains("sleep 12345")), out.toString());
-        assertTrue(out.getLast().startsWith("/usr/bin/busybox sleep"), "pid 1 is the pod's holder: " + out);
+        assertTrue(out.getLast().startsWith("/usr/bin/tini -- sleep"), "pid 1 is the pod's reaping init: " + out);
         var alone = Pods.shell(cri, "alone", "cat /proc/1/cmdline | tr '\\0' ' '").setLinux(LinuxContainerConfig.newBuilder()
                 .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(
                         NamespaceOption.newBuilder().setPid(NamespaceMode.CONTAINER)))).build();

@@ -24,6 +24,7 @@ import jcri.image.cri.ImageServiceHandler;
 import jcri.runtime.info.PodCidr;
 import jcri.runtime.info.RuntimeConditions;
 import jcri.runtime.container.Conmon;
+import jcri.runtime.container.ContainerExec;
 import jcri.runtime.container.ContainerHandler;
 import jcri.runtime.container.ContainerManager;
 import jcri.runtime.container.ContainerRecord;
@@ -38,6 +39,7 @@ import jcri.runtime.sandbox.PodFilesWriter;
 import jcri.runtime.sandbox.PodSandboxHandler;
 import jcri.runtime.sandbox.SandboxManager;
 import jcri.runtime.sandbox.SandboxRecord;
+import jcri.runtime.stream.StreamingHandler;
 import jcri.store.JsonStore;
 
 /** jcrid's object graph: every manager and handler is constructed and wired here, and nowhere else. */
@@ -56,6 +58,7 @@ final class Daemon implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
 
+        resources.add(OrphanReaper.start());
         var runtime = config.runtime();
         var conditions = new RuntimeConditions(
                 Path.of(runtime.handlers().get(runtime.defaultHandler()).path()), Path.of(config.cni().confDir()));
@@ -69,19 +72,20 @@ final class Daemon implements AutoCloseable {
         var sandboxes = new SandboxManager(
                 new SandboxManager.Settings(state, runtime.handlers().keySet(), runtime.defaultHandler(), runtime.cgroupDriver()),
                 new JsonStore<>(root.resolve("pods"), SandboxRecord.class), new NamespacePinner(), new PodFilesWriter(), cni,
-                new PidNamespaceHolder(Path.of("/usr/bin/busybox")));
+                new PidNamespaceHolder(Path.of("/usr/bin/tini")));
         var runtimes = new java.util.HashMap<String, Runc>();
         runtime.handlers().forEach((name, handler) -> runtimes.put(name, new Runc(Path.of(handler.path()),
                 handler.root().isEmpty() ? state.resolve("runtime").resolve(name) : Path.of(handler.root()), systemd)));
+        var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
         var containers = new ContainerManager(state, runtime.cgroupDriver(), sandboxes, images, images.snapshotter(),
-                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()),
-                new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd),
+                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()), conmon,
                 Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class));
         resources.add(containers);
         var runtimeFamilies = List.<RuntimeServiceGrpc.AsyncService>of(
                 new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
                 new PodSandboxHandler(sandboxes, containers, runtime.defaultStopTimeoutSeconds()),
-                new ContainerHandler(containers));
+                new ContainerHandler(containers),
+                new StreamingHandler(new ContainerExec(containers, conmon)));
 
         if (!config.metrics().address().isEmpty()) {
             resources.add(MetricsServer.start(config.metrics().address(), registry));

@@ -48,6 +48,9 @@ public final class LinuxCalls {
     private static final MethodHandle LSETXATTR = errnoCall("lsetxattr", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, INT));
     private static final MethodHandle LGETXATTR = errnoCall("lgetxattr", FunctionDescriptor.of(LONG, PTR, PTR, PTR, LONG));
     private static final MethodHandle STATFS = errnoCall("statfs", FunctionDescriptor.of(INT, PTR, PTR));
+    private static final MethodHandle PRCTL = LINKER.downcallHandle(LIBC.find("prctl").orElseThrow(),
+            FunctionDescriptor.of(INT, INT, LONG), ERRNO, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle WAITPID = errnoCall("waitpid", FunctionDescriptor.of(INT, INT, PTR, INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LIBC.find("strerror").orElseThrow(), FunctionDescriptor.of(PTR, INT));
 
@@ -113,6 +116,25 @@ public final class LinuxCalls {
             check((int) invoke(STATFS, state, str(arena, path), buf), state, "statfs", path);
             return new StatFs(buf.get(LONG, 0), buf.get(LONG, 8), buf.get(LONG, 16), buf.get(LONG, 24),
                     buf.get(LONG, 32), buf.get(LONG, 40), buf.get(LONG, 48));
+        }
+    }
+
+    /** Makes this process the reaper of its orphaned descendants ({@code PR_SET_CHILD_SUBREAPER}). */
+    public static void becomeSubreaper() throws ErrnoException {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(Linker.Option.captureStateLayout());
+            check((int) invoke(PRCTL, state, 36, 1L), state, "prctl", "PR_SET_CHILD_SUBREAPER");
+        }
+    }
+
+    /** Reaps {@code pid} if it has exited ({@code waitpid(pid, WNOHANG)}); true if it was reaped. */
+    public static boolean reap(int pid) throws ErrnoException {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(Linker.Option.captureStateLayout());
+            var status = arena.allocate(INT);
+            int rc = (int) invoke(WAITPID, state, pid, status, 1);
+            check(rc, state, "waitpid", String.valueOf(pid));
+            return rc == pid;
         }
     }
 

@@ -1,21 +1,12 @@
 package jcri.runtime.container;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import jcri.api.CriException;
-import jcri.linux.LinuxCalls;
 
 /**
  * Starts one {@code conmon} per container. conmon runs {@code <runtime> create}, keeps the
@@ -25,7 +16,6 @@ import jcri.linux.LinuxCalls;
  * before it execs conmon, while jcrid holds the FIFO open for reading.
  */
 public final class Conmon {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long CREATE_TIMEOUT_SECONDS = 60;
     private final Path binary;
     private final Path exitDir;
@@ -50,86 +40,90 @@ public final class Conmon {
     /** Creates the container through conmon and returns its pid; the runtime's error message on failure. */
     public long create(String id, String name, Path bundle, Runc runc, Path logPath, Stdio stdio)
             throws IOException, InterruptedException {
-        var fifo = bundle.resolve("sync");
-        Files.deleteIfExists(fifo);
-        LinuxCalls.mknod(fifo.toString(), LinuxCalls.S_IFIFO | 0600, 0);
-        try (var sync = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            var args = new ArrayList<>(List.of("sh", "-c", "exec 3>\"$0\"; exec \"$@\"", fifo.toString(),
-                    binary.toString(), "--api-version", "1", "-c", id, "-u", id, "-n", name,
-                    "-r", runc.binary().toString(), "-b", bundle.toString(),
-                    "-p", bundle.resolve("pidfile").toString(), "-P", bundle.resolve("conmon.pid").toString(),
-                    "--exit-dir", exitDir.toString(), "-l", "k8s-file:" + logPath,
-                    "--socket-dir-path", socketDir.toString(), "--log-level", "error"));
-            for (var arg : runc.globalArgs()) {
-                args.add("--runtime-arg");
-                args.add(arg);
+        var extra = new ArrayList<String>();
+        if (stdio.tty()) {
+            extra.add("-t");
+        }
+        if (stdio.stdin()) {
+            extra.add("-i");
+            if (!stdio.stdinOnce()) {
+                extra.add("--leave-stdin-open");
             }
-            if (systemdCgroup) {
-                args.add("-s");
-            }
-            if (stdio.tty()) {
-                args.add("-t");
-            }
-            if (stdio.stdin()) {
-                args.add("-i");
-                if (!stdio.stdinOnce()) {
-                    args.add("--leave-stdin-open");
-                }
-            }
-            var builder = new ProcessBuilder(args)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectErrorStream(true);
-            builder.environment().put("_OCI_SYNCPIPE", "3");
-            var process = builder.start();
-            var message = readMessage(sync, process);
-            process.waitFor(5, TimeUnit.SECONDS);
-            long pid = message.path("data").asLong(-1);
-            if (pid <= 0) {
-                var text = message.path("message").asText("conmon reported no pid").strip();
-                throw CriException.failedPrecondition("cannot create container %s: %s", name, runtimeError(text));
-            }
-            return pid;
-        } finally {
-            Files.deleteIfExists(fifo);
+        }
+        try (var sync = new SyncPipe(bundle.resolve("sync"))) {
+            spawn(sync, id, id, name, bundle, bundle.resolve("pidfile"), bundle.resolve("conmon.pid"), exitDir, runc, logPath, extra);
+            return pid(sync, "create container " + name);
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode readMessage(FileChannel sync, Process process)
+    /**
+     * Starts an exec session: conmon runs {@code process} (an OCI process JSON) in the container,
+     * logs its output to {@code logPath} and reports the exit code on the returned pipe, whose
+     * pid message has been read already. The caller closes the pipe.
+     */
+    public ExecSession exec(String id, String execId, Path bundle, Path dir, Runc runc, Path process, Path logPath)
             throws IOException, InterruptedException {
-        var result = new CompletableFuture<com.fasterxml.jackson.databind.JsonNode>();
-        var reader = Thread.ofVirtual().start(() -> {
-            var bytes = new ByteArrayOutputStream();
-            var buffer = ByteBuffer.allocate(8192);
-            try {
-                while (true) {
-                    buffer.clear();
-                    int n = sync.read(buffer);
-                    if (n < 0) {
-                        throw new IOException("conmon closed its sync pipe without a message");
-                    }
-                    bytes.write(buffer.array(), 0, n);
-                    try {
-                        result.complete(JSON.readTree(bytes.toByteArray()));
-                        return;
-                    } catch (IOException incomplete) {
-                        // keep reading until the JSON message is whole
-                    }
-                }
-            } catch (IOException e) {
-                result.completeExceptionally(e);
-            }
-        });
+        var sync = new SyncPipe(dir.resolve("sync"));
         try {
-            return result.get(CREATE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            process.destroyForcibly();
-            throw CriException.internal("conmon did not report the container within " + CREATE_TIMEOUT_SECONDS + " s", e);
-        } catch (ExecutionException e) {
-            throw new IOException("conmon: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            reader.interrupt();
+            // the session's own exit dir: conmon names exec exit files after the container, not the session
+            spawn(sync, id, execId, execId, bundle, dir.resolve("pid"), dir.resolve("conmon.pid"), dir, runc, logPath,
+                    List.of("-e", "--exec-process-spec", process.toString()));
+            return new ExecSession(pid(sync, "run the command"), sync);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            sync.close();
+            throw e;
         }
+    }
+
+    /** A running exec session: its process's host pid and the pipe its exit code will come on. */
+    public record ExecSession(long pid, SyncPipe pipe) implements AutoCloseable {
+        /** The exit code, or empty if the command is still running after {@code timeout}. */
+        public java.util.OptionalInt awaitExit(java.time.Duration timeout) throws InterruptedException {
+            var message = pipe.next(timeout);
+            return message == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(message.path("data").asInt(-1));
+        }
+
+        @Override
+        public void close() throws IOException {
+            pipe.close();
+        }
+    }
+
+    private void spawn(SyncPipe sync, String id, String uuid, String name, Path bundle, Path pidFile, Path conmonPidFile,
+                       Path exits, Runc runc, Path logPath, List<String> extra) throws IOException, InterruptedException {
+        var args = new ArrayList<>(List.of("sh", "-c", "exec 3>\"$0\"; exec \"$@\"", sync.path().toString(),
+                binary.toString(), "--api-version", "1", "-c", id, "-u", uuid, "-n", name,
+                "-r", runc.binary().toString(), "-b", bundle.toString(),
+                "-p", pidFile.toString(), "-P", conmonPidFile.toString(),
+                "--exit-dir", exits.toString(), "-l", "k8s-file:" + logPath,
+                "--socket-dir-path", socketDir.toString(), "--log-level", "error"));
+        for (var arg : runc.globalArgs()) {
+            args.add("--runtime-arg");
+            args.add(arg);
+        }
+        if (systemdCgroup) {
+            args.add("-s");
+        }
+        args.addAll(extra);
+        var builder = new ProcessBuilder(args)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true);
+        builder.environment().put("_OCI_SYNCPIPE", "3");
+        builder.start().waitFor(5, TimeUnit.SECONDS); // conmon's first process exits once it has forked
+    }
+
+    private static long pid(SyncPipe sync, String what) throws InterruptedException {
+        var message = sync.next(java.time.Duration.ofSeconds(CREATE_TIMEOUT_SECONDS));
+        if (message == null) {
+            throw CriException.internal("conmon did not report within " + CREATE_TIMEOUT_SECONDS + " s", null);
+        }
+        long pid = message.path("data").asLong(-1);
+        if (pid <= 0) {
+            var text = message.path("message").asText("conmon reported no pid").strip();
+            throw CriException.failedPrecondition("cannot %s: %s", what, runtimeError(text));
+        }
+        return pid;
     }
 
     /** runc wraps its error in logrus text ({@code time=… level=error msg="…"}); keep the message. */

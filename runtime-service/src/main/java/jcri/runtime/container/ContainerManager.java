@@ -371,6 +371,11 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         return Path.of(dir).resolve(config.getLogPath());
     }
 
+    /** The OCI runtime of a container's pod. */
+    Runc runtimeOf(ContainerRecord record) {
+        return runtime(record.handler());
+    }
+
     private Runc runtime(String handler) {
         var runc = runtimes.get(handler);
         if (runc == null) {

@@ -9,23 +9,25 @@ import jcri.api.CriException;
 
 /**
  * Holds a pod-level PID namespace: a detached {@code unshare --pid --fork} whose child, pid 1
- * of the new namespace, is the static busybox's {@code sleep}. Containers of the pod join
- * {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and is killed when the pod stops.
+ * of the new namespace, is {@code tini} running {@code sleep}. As the namespace's init, tini reaps
+ * the orphans of every container and exec session, as a pause container would. Containers of the
+ * pod join {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and dies with the pod.
  */
 public final class PidNamespaceHolder {
-    private final Path sleeper;
+    private final Path init;
 
-    public PidNamespaceHolder(Path sleeper) {
-        this.sleeper = sleeper;
+    /** {@code init}: a reaping init for pid 1 (Debian's {@code tini}). */
+    public PidNamespaceHolder(Path init) {
+        this.init = init;
     }
 
     /** Starts the holder and returns its pid (the unshare process). */
     public long start(Path podDir) throws IOException, InterruptedException {
-        if (!Files.isExecutable(sleeper)) {
-            throw CriException.failedPrecondition("a pod-level PID namespace needs %s (Debian's busybox-static)", sleeper);
+        if (!Files.isExecutable(init)) {
+            throw CriException.failedPrecondition("a pod-level PID namespace needs %s (Debian's tini)", init);
         }
         var process = new ProcessBuilder(List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
-                sleeper.toString(), "sleep", "2147483647"))
+                init.toString(), "--", "sleep", "infinity"))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(podDir.resolve("pid-holder.log").toFile())

@@ -1,0 +1,132 @@
+package jcri.critest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import jcri.api.v1.ExecSyncRequest;
+import jcri.api.v1.ExecSyncResponse;
+import jcri.api.v1.Int64Value;
+import jcri.api.v1.LinuxContainerConfig;
+import jcri.api.v1.LinuxContainerSecurityContext;
+import jcri.api.v1.StopContainerRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** critest "exec sync": output, exit codes, the container's user, timeouts that hold, no zombies, clear errors. */
+class ExecSyncSpec {
+    private static final CriClient CRI = Target.client();
+    private static String podId;
+    private static String container;
+
+    @BeforeAll
+    static void startContainer() {
+        var pod = Pods.config("exec").build();
+        podId = Pods.run(CRI, pod);
+        container = Pods.start(CRI, podId, pod, Pods.shell(CRI, "exec", "exec sleep 100000")
+                .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                        .setRunAsUser(Int64Value.newBuilder().setValue(33)))).build());
+    }
+
+    @AfterAll
+    static void removePod() {
+        Pods.destroy(CRI, podId);
+    }
+
+    private static ExecSyncResponse exec(long timeout, String... cmd) {
+        return CRI.runtime().withDeadlineAfter(120, java.util.concurrent.TimeUnit.SECONDS).execSync(ExecSyncRequest.newBuilder().setContainerId(container).addAllCmd(List.of(cmd))
+                .setTimeout(timeout).build());
+    }
+
+    @Test
+    void returnsOutputAndExitCodeAsTheContainersUser() {
+        var result = exec(10, "sh", "-c", "echo out; echo err >&2; id -u; exit 4");
+        assertEquals("out\n33\n", result.getStdout().toStringUtf8());
+        assertEquals("err\n", result.getStderr().toStringUtf8());
+        assertEquals(4, result.getExitCode());
+    }
+
+    @Test
+    void aBackgroundProcessHoldingTheStreamsDoesNotHoldTheCall() {
+        long t0 = System.nanoTime();
+        var result = exec(30, "sh", "-c", "sleep 1000 & echo hi");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals("hi\n", result.getStdout().toStringUtf8());
+        assertTrue(ms < 2000, "returned after " + ms + " ms");
+        exec(10, "sh", "-c", "pkill sleep 2>/dev/null; kill $(pidof sleep | tr ' ' '\\n' | grep -v '^1$') 2>/dev/null; true");
+    }
+
+    @Test
+    void theTimeoutKillsTheCommandAndWhatItStarted() throws Exception {
+        long t0 = System.nanoTime();
+        var e = assertThrows(StatusRuntimeException.class, () -> exec(2, "sh", "-c", "sleep 777 & sleep 778"));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getMessage());
+        assertTrue(ms >= 1900 && ms < 4000, "took " + ms + " ms");
+        Thread.sleep(300);
+        assertTrue(processes("sleep 777").isEmpty() && processes("sleep 778").isEmpty(), "the command and its children are gone");
+    }
+
+    @Test
+    void aHundredExecsLeaveNoZombies() throws Exception {
+        var before = zombies();
+        for (int i = 0; i < 100; i++) {
+            assertEquals(0, exec(10, "sh", "-c", "true & true").getExitCode());
+        }
+        Thread.sleep(5000); // jcrid reaps orphans it has seen exited twice, two seconds apart
+        var after = new java.util.ArrayList<>(zombies());
+        after.removeAll(before);
+        assertEquals(List.of(), after, "zombies left by the execs");
+    }
+
+    @Test
+    void largeOutputIsCappedNotAnError() {
+        var result = exec(60, "sh", "-c", "dd if=/dev/zero bs=1M count=20 2>/dev/null");
+        assertTrue(result.getStdout().size() > 15 << 20 && result.getStdout().size() < 16 << 20, "capped under the 16 MiB message limit: "
+                + result.getStdout().size());
+        assertEquals(0, result.getExitCode());
+    }
+
+    @Test
+    void missingBinariesAndStoppedContainersGiveClearErrors() {
+        var missing = assertThrows(StatusRuntimeException.class, () -> exec(10, "/no/such/tool"));
+        assertTrue(missing.getStatus().getDescription().contains("/no/such/tool"), missing.getStatus().toString());
+        var pod = Pods.config("exec-stopped").build();
+        var stoppedPod = Pods.run(CRI, pod);
+        try {
+            var id = Pods.start(CRI, stoppedPod, pod, Pods.shell(CRI, "c", "exec sleep 1000").build());
+            CRI.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
+            var stopped = assertThrows(StatusRuntimeException.class, () -> CRI.runtime().execSync(ExecSyncRequest.newBuilder()
+                    .setContainerId(id).addCmd("true").setTimeout(5).build()));
+            assertEquals(Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode());
+        } finally {
+            Pods.destroy(CRI, stoppedPod);
+        }
+    }
+
+    private static List<Long> processes(String commandLine) throws Exception {
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ').strip().equals(commandLine);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).map(ProcessHandle::pid).toList();
+    }
+
+    private static List<Long> zombies() {
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream().anyMatch(l -> l.startsWith("State:\tZ"));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).map(ProcessHandle::pid).toList();
+    }
+}
