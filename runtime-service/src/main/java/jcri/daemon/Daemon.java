@@ -39,6 +39,9 @@ import jcri.runtime.sandbox.PodFilesWriter;
 import jcri.runtime.sandbox.PodSandboxHandler;
 import jcri.runtime.sandbox.SandboxManager;
 import jcri.runtime.sandbox.SandboxRecord;
+import jcri.runtime.stats.CgroupReader;
+import jcri.runtime.stats.StatsCollector;
+import jcri.runtime.stats.StatsHandler;
 import jcri.runtime.stream.StreamingHandler;
 import jcri.store.JsonStore;
 
@@ -85,7 +88,9 @@ final class Daemon implements AutoCloseable {
                 new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
                 new PodSandboxHandler(sandboxes, containers, runtime.defaultStopTimeoutSeconds()),
                 new ContainerHandler(containers),
-                new StreamingHandler(new ContainerExec(containers, conmon)));
+                new StreamingHandler(new ContainerExec(containers, conmon)),
+                new StatsHandler(new StatsCollector(containers, images.snapshotter(), CgroupReader.system()), containers, sandboxes,
+                        root.resolve("snapshots")));
 
         if (!config.metrics().address().isEmpty()) {
             resources.add(MetricsServer.start(config.metrics().address(), registry));

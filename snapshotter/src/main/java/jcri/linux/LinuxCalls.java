@@ -61,11 +61,12 @@ public final class LinuxCalls {
     public record StatFs(long type, long blockSize, long blocks, long blocksFree, long blocksAvailable, long files, long filesFree) {
     }
 
+    /** {@code mount(2)}; a null {@code source}, {@code fstype} or {@code data} is passed as NULL. */
     public static void mount(String source, String target, String fstype, long flags, String data) throws ErrnoException {
         try (var arena = Arena.ofConfined()) {
             var state = arena.allocate(Linker.Option.captureStateLayout());
             int rc = (int) invoke(MOUNT, state, str(arena, source), str(arena, target), str(arena, fstype), flags, str(arena, data));
-            check(rc, state, "mount", target);
+            check(rc, state, "mount", source == null ? target : source + " on " + target);
         }
     }
 
@@ -99,6 +100,7 @@ public final class LinuxCalls {
         }
     }
 
+    /** The value of extended attribute {@code name}; a missing attribute is an {@link ErrnoException} with {@link #ENODATA}. */
     public static byte[] lgetxattr(String path, String name) throws ErrnoException {
         try (var arena = Arena.ofConfined()) {
             var state = arena.allocate(Linker.Option.captureStateLayout());

@@ -1,6 +1,7 @@
 package jcri.snapshot;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,9 @@ import jcri.linux.LinuxCalls;
 /** Applies {@link Mount}s with mount(2) and takes them down again, tolerating busy mounts. */
 public final class MountTable {
     private static final int BUSY_RETRIES = 10;
+    private static final long BUSY_PAUSE_MILLIS = 50;
+    /** More mounts stacked on one target than this means something keeps mounting there. */
+    private static final int MAX_STACKED = 64;
     /** The kernel reads mount options from one page. */
     private static final int MAX_OPTIONS = 4095;
 
@@ -44,16 +48,17 @@ public final class MountTable {
                     }
                 } else {
                     var options = String.join(",", data);
-                    if (options.length() > MAX_OPTIONS) {
+                    int size = options.getBytes(StandardCharsets.UTF_8).length;
+                    if (size > MAX_OPTIONS) {
                         throw new SnapshotException(SnapshotException.Reason.INVALID_ARGUMENT, "cannot mount " + target
-                                + ": its " + mount.type() + " options take " + options.length() + " bytes, more than the kernel's "
+                                + ": its " + mount.type() + " options take " + size + " bytes, more than the kernel's "
                                 + MAX_OPTIONS + " (too many layers for this snapshot root; choose a shorter root path)");
                     }
                     LinuxCalls.mount(mount.source(), target.toString(), mount.type(), flags, options);
                 }
             } catch (ErrnoException e) {
                 throw new SnapshotException(SnapshotException.Reason.INTERNAL,
-                        "cannot mount " + mount.type() + " " + mount.source() + " on " + target + ": " + e.getMessage(), e);
+                        "cannot mount " + mount.type() + ": " + e.getMessage(), e);
             }
         }
     }
@@ -63,7 +68,7 @@ public final class MountTable {
      * second, then detached lazily. A target that is not mounted (or does not exist) is fine.
      */
     public static void unmount(Path target) {
-        for (int layer = 0; layer < 64; layer++) {
+        for (int layer = 0; layer < MAX_STACKED; layer++) {
             try {
                 umountRetrying(target.toString());
             } catch (ErrnoException e) {
@@ -73,6 +78,8 @@ public final class MountTable {
                 throw new SnapshotException(SnapshotException.Reason.INTERNAL, "cannot unmount " + target + ": " + e.getMessage(), e);
             }
         }
+        throw new SnapshotException(SnapshotException.Reason.INTERNAL,
+                target + " is still mounted after " + MAX_STACKED + " unmounts; something keeps mounting on it");
     }
 
     private static void umountRetrying(String target) throws ErrnoException {
@@ -89,7 +96,7 @@ public final class MountTable {
                     return;
                 }
                 try {
-                    Thread.sleep(50);
+                    Thread.sleep(BUSY_PAUSE_MILLIS);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     LinuxCalls.umount2(target, LinuxCalls.MNT_DETACH);

@@ -2,10 +2,13 @@ package jcri.snapshot;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -14,6 +17,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
 import jcri.snapshot.SnapshotException.Reason;
@@ -37,9 +41,12 @@ public final class OverlaySnapshotter implements Snapshotter {
     private final Path root;
     private final Path fsDirs;
     private final Path workDirs;
+    private final Path metaDir;
     private final JsonStore<Metadata> store;
     private final Object lock = new Object();
     private final Map<String, Record> records = new LinkedHashMap<>();
+    /** Trees being deleted outside the lock, which {@link #cleanup()} must leave to their deleter. */
+    private final Set<Path> deleting = new HashSet<>();
     private long nextId;
 
     /** One snapshot's record. */
@@ -61,6 +68,7 @@ public final class OverlaySnapshotter implements Snapshotter {
         this.root = root;
         this.fsDirs = root.resolve("s");
         this.workDirs = root.resolve("w");
+        this.metaDir = root.resolve("meta");
         try {
             Files.createDirectories(root, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.createDirectories(fsDirs);
@@ -68,7 +76,7 @@ public final class OverlaySnapshotter implements Snapshotter {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create snapshot root " + root, e);
         }
-        this.store = new JsonStore<>(root.resolve("meta"), Metadata.class);
+        this.store = new JsonStore<>(metaDir, Metadata.class);
         var saved = store.get(META_ID).orElse(new Metadata(1, List.of()));
         nextId = saved.nextId();
         for (var record : saved.snapshots()) {
@@ -96,54 +104,66 @@ public final class OverlaySnapshotter implements Snapshotter {
 
     private List<Mount> create(String key, String parent, Info.Kind kind) {
         requireKey(key);
-        var temp = fsDirs.resolve(".tmp-" + UUID.randomUUID());
-        Path tempWork = null;
+        var parentKey = parent == null ? "" : parent;
+        synchronized (lock) {
+            if (records.containsKey(key)) {
+                throw new SnapshotException(Reason.ALREADY_EXISTS, "snapshot " + key + " already exists");
+            }
+            if (!parentKey.isEmpty()) {
+                var p = records.get(parentKey);
+                if (p == null) {
+                    throw new SnapshotException(Reason.NOT_FOUND, "parent snapshot " + parentKey + " of " + key + " does not exist");
+                }
+                if (p.kind() != Info.Kind.COMMITTED) {
+                    throw new SnapshotException(Reason.FAILED_PRECONDITION,
+                            "parent snapshot " + parentKey + " of " + key + " is not committed");
+                }
+            }
+            var name = Long.toString(nextId);
+            var own = fsDirs.resolve(name);
+            var work = workDirs.resolve(name);
+            try {
+                placeDirectory(fsDirs, name);
+                if (kind == Info.Kind.ACTIVE && !parentKey.isEmpty()) {
+                    placeDirectory(workDirs, name);
+                }
+            } catch (IOException e) {
+                deleteQuietly(own);
+                throw new SnapshotException(Reason.INTERNAL, "cannot create snapshot " + key + ": " + e.getMessage(), e);
+            }
+            var record = new Record(key, nextId++, parentKey, kind, System.currentTimeMillis(), Map.of());
+            records.put(key, record);
+            persistOrUndo(() -> {
+                records.remove(key);
+                deleteQuietly(work);
+                deleteQuietly(own);
+            });
+            return mountsOf(record);
+        }
+    }
+
+    /**
+     * Creates {@code parentDir/name} (mode 0755) under a temporary name, renames it into place and
+     * makes the rename durable, so a record written afterwards never names a missing directory.
+     */
+    private static void placeDirectory(Path parentDir, String name) throws IOException {
+        var temp = parentDir.resolve(".tmp-" + UUID.randomUUID());
         try {
             Files.createDirectory(temp);
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            boolean needsWork = kind == Info.Kind.ACTIVE && !parent.isEmpty();
-            if (needsWork) {
-                tempWork = workDirs.resolve(".tmp-" + UUID.randomUUID());
-                Files.createDirectory(tempWork);
+            Files.move(temp, parentDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            try (var dir = FileChannel.open(parentDir, StandardOpenOption.READ)) {
+                dir.force(true);
             }
-            synchronized (lock) {
-                if (records.containsKey(key)) {
-                    throw new SnapshotException(Reason.ALREADY_EXISTS, "snapshot " + key + " already exists");
-                }
-                if (!parent.isEmpty()) {
-                    var p = records.get(parent);
-                    if (p == null) {
-                        throw new SnapshotException(Reason.NOT_FOUND, "parent snapshot " + parent + " of " + key + " does not exist");
-                    }
-                    if (p.kind() != Info.Kind.COMMITTED) {
-                        throw new SnapshotException(Reason.FAILED_PRECONDITION,
-                                "parent snapshot " + parent + " of " + key + " is not committed");
-                    }
-                }
-                long id = nextId++;
-                Files.move(temp, fsDirs.resolve(Long.toString(id)));
-                if (tempWork != null) {
-                    Files.move(tempWork, workDirs.resolve(Long.toString(id)));
-                }
-                var record = new Record(key, id, parent, kind, System.currentTimeMillis(), Map.of());
-                records.put(key, record);
-                persistOrUndo(() -> records.remove(key));
-                return mountsOf(record);
-            }
-        } catch (IOException e) {
-            throw new SnapshotException(Reason.INTERNAL, "cannot create snapshot " + key + ": " + e.getMessage(), e);
         } finally {
             deleteQuietly(temp);
-            if (tempWork != null) {
-                deleteQuietly(tempWork);
-            }
         }
     }
 
     @Override
     public void commit(String name, String key) {
         requireKey(name);
-        long id;
+        Path work;
         synchronized (lock) {
             var record = get(key);
             if (record.kind() != Info.Kind.ACTIVE) {
@@ -160,14 +180,15 @@ public final class OverlaySnapshotter implements Snapshotter {
                 records.remove(name);
                 records.put(key, record);
             });
-            id = record.id();
+            work = workDirs.resolve(Long.toString(record.id()));
+            deleting.add(work);
         }
-        deleteQuietly(workDirs.resolve(Long.toString(id)));
+        deleteOutsideLock(List.of(work));
     }
 
     @Override
     public void remove(String key) {
-        long id;
+        List<Path> doomed;
         synchronized (lock) {
             var record = get(key);
             for (var other : records.values()) {
@@ -178,10 +199,28 @@ public final class OverlaySnapshotter implements Snapshotter {
             }
             records.remove(key);
             persistOrUndo(() -> records.put(key, record));
-            id = record.id();
+            var name = Long.toString(record.id());
+            doomed = List.of(workDirs.resolve(name), fsDirs.resolve(name));
+            deleting.addAll(doomed);
         }
-        deleteQuietly(workDirs.resolve(Long.toString(id)));
-        deleteQuietly(fsDirs.resolve(Long.toString(id)));
+        deleteOutsideLock(doomed);
+    }
+
+    /** Deletes trees the lock holder claimed in {@link #deleting}; returns how many existed and went. */
+    private int deleteOutsideLock(List<Path> doomed) {
+        int removed = 0;
+        try {
+            for (var path : doomed) {
+                if (deleteQuietly(path)) {
+                    removed++;
+                }
+            }
+        } finally {
+            synchronized (lock) {
+                doomed.forEach(deleting::remove);
+            }
+        }
+        return removed;
     }
 
     @Override
@@ -251,25 +290,35 @@ public final class OverlaySnapshotter implements Snapshotter {
 
     @Override
     public int cleanup() {
-        var live = new HashSet<String>();
-        synchronized (lock) {
-            records.values().forEach(r -> live.add(Long.toString(r.id())));
-        }
+        var doomed = new ArrayList<Path>();
         int removed = 0;
-        for (var dir : List.of(fsDirs, workDirs)) {
-            try (var entries = Files.list(dir)) {
-                for (var entry : entries.toList()) {
-                    if (!live.contains(entry.getFileName().toString())) {
-                        if (deleteQuietly(entry)) {
-                            removed++;
-                        }
+        synchronized (lock) {
+            var live = new HashSet<String>();
+            records.values().forEach(r -> live.add(Long.toString(r.id())));
+            for (var dir : List.of(fsDirs, workDirs)) {
+                for (var entry : entries(dir)) {
+                    if (!live.contains(entry.getFileName().toString()) && !deleting.contains(entry)) {
+                        doomed.add(entry);
                     }
                 }
-            } catch (IOException e) {
-                LOG.warning("snapshot cleanup cannot list " + dir + ": " + e);
             }
+            for (var entry : entries(metaDir)) {
+                if (entry.getFileName().toString().endsWith(".tmp") && deleteQuietly(entry)) {
+                    removed++;
+                }
+            }
+            deleting.addAll(doomed);
         }
-        return removed;
+        return removed + deleteOutsideLock(doomed);
+    }
+
+    private static List<Path> entries(Path dir) {
+        try (var entries = Files.list(dir)) {
+            return entries.toList();
+        } catch (IOException e) {
+            LOG.warning("snapshot cleanup cannot list " + dir + ": " + e);
+            return List.of();
+        }
     }
 
     private List<Mount> mountsOf(Record record) {

@@ -14,11 +14,19 @@ import jcri.image.content.Digests;
 import jcri.image.oci.MediaTypes;
 import jcri.image.oci.MediaTypes.Compression;
 
-/** Builds an image (config, layers, manifest) in OCI or Docker schema 2 form. */
+/**
+ * Builds an image (config, layers, manifest) in OCI or Docker schema 2 form, for linux/amd64 unless
+ * {@link #platform} says otherwise; {@link #index} lists several built images by platform.
+ */
 public final class ImageBuilder {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DOCKER_GZIP_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+    private static final String CREATED = "2026-11-01T00:00:00Z";
 
-    /** A built image, ready to push. */
+    /**
+     * A built image, ready to push: config, manifest and layers as blobs, plus its platform (for an index).
+     * {@link #id()} is the config digest, the image id a runtime reports.
+     */
     public record BuiltImage(Blob config, Blob manifest, List<LayerBuilder.LayerBlob> layers, String os, String arch, String variant) {
         public String id() {
             return config.digest();
@@ -49,12 +57,12 @@ public final class ImageBuilder {
         return new ImageBuilder(true);
     }
 
+    /** Adds a layer; a Docker image's gzip layers get the Docker layer media type. */
     public ImageBuilder layer(LayerBuilder layer, Compression compression) {
         var built = layer.build(compression);
-        if (docker) {
+        if (docker && compression == Compression.GZIP) {
             var b = built.blob();
-            built = new LayerBuilder.LayerBlob(new Blob(compression == Compression.GZIP
-                    ? "application/vnd.docker.image.rootfs.diff.tar.gzip" : b.mediaType(), b.digest(), b.size(), b.file()), built.diffId());
+            built = new LayerBuilder.LayerBlob(new Blob(DOCKER_GZIP_LAYER, b.digest(), b.size(), b.file()), built.diffId());
         }
         layers.add(built);
         return this;
@@ -103,7 +111,7 @@ public final class ImageBuilder {
         if (!variant.isEmpty()) {
             config.put("variant", variant);
         }
-        config.put("created", "2026-11-01T00:00:00Z");
+        config.put("created", CREATED);
         var run = config.putObject("config");
         if (!user.isEmpty()) {
             run.put("User", user);
@@ -124,6 +132,10 @@ public final class ImageBuilder {
         }
         var rootfs = config.putObject("rootfs").put("type", "layers");
         strings(rootfs.putArray("diff_ids"), layers.stream().map(LayerBuilder.LayerBlob::diffId).toList());
+        var history = config.putArray("history");
+        for (int i = 0; i < layers.size(); i++) {
+            history.addObject().put("created", CREATED).put("created_by", "jcri ImageBuilder layer " + i);
+        }
         var configBlob = blob(docker ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG, config);
 
         var manifest = JSON.createObjectNode();
@@ -160,7 +172,7 @@ public final class ImageBuilder {
         values.forEach(array::add);
     }
 
-    static Blob blob(String mediaType, ObjectNode json) {
+    private static Blob blob(String mediaType, ObjectNode json) {
         try {
             var bytes = JSON.writeValueAsBytes(json);
             var file = Files.createTempFile("jcri-json-", ".blob");

@@ -6,10 +6,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestOutputStream;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.Date;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
@@ -19,7 +19,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
-/** Writes one layer tar, entry by entry in call order, including hostile entries for security tests. */
+/**
+ * Writes one layer tar, entry by entry in call order, including hostile entries for security tests.
+ * Paths are given without a leading {@code ./}; names and link targets longer than 100 characters
+ * are written as PAX headers. {@link #build} returns a {@link LayerBlob}: the compressed blob and
+ * the diff id (sha256 of the uncompressed tar). Building twice gives the same bytes.
+ */
 public final class LayerBuilder {
     /** A built layer: the (compressed) blob and the digest of its uncompressed tar. */
     public record LayerBlob(Blob blob, String diffId) {
@@ -32,7 +37,8 @@ public final class LayerBuilder {
     private record Entry(TarArchiveEntry header, Content content) {
     }
 
-    private static final java.util.Date FIXED_TIME = java.util.Date.from(java.time.Instant.parse("2026-11-01T00:00:00Z"));
+    private static final Date FIXED_TIME = Date.from(Instant.parse("2026-11-01T00:00:00Z"));
+    private static final int CHUNK = 1 << 16;
     private final List<Entry> entries = new ArrayList<>();
 
     public LayerBuilder dir(String path) {
@@ -42,10 +48,10 @@ public final class LayerBuilder {
     public LayerBuilder dir(String path, int mode) {
         var e = new TarArchiveEntry(path.endsWith("/") ? path : path + "/");
         e.setMode(TarArchiveEntry.DEFAULT_DIR_MODE & ~07777 | mode);
-        entries.add(new Entry(e, null));
-        return this;
+        return add(e, null);
     }
 
+    /** A regular file, mode 0644, owned by root. */
     public LayerBuilder file(String path, String content) {
         return file(path, content.getBytes(StandardCharsets.UTF_8), 0644);
     }
@@ -55,48 +61,45 @@ public final class LayerBuilder {
     }
 
     public LayerBuilder file(String path, byte[] content, int mode, int uid, int gid) {
-        var e = new TarArchiveEntry(path);
+        var e = fileEntry(path, content.length);
         e.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~07777 | mode);
-        e.setSize(content.length);
         e.setUserId(uid);
         e.setGroupId(gid);
-        entries.add(new Entry(e, out -> out.write(content)));
-        return this;
+        return add(e, out -> out.write(content));
     }
 
-    /** A file whose PAX header carries an extended attribute. */
+    /** A file whose PAX header carries the extended attribute {@code name} ({@code SCHILY.xattr.<name>}). */
     public LayerBuilder fileWithXattr(String path, String content, String name, String value) {
         file(path, content);
         entries.getLast().header().addPaxHeader("SCHILY.xattr." + name, value);
         return this;
     }
 
-    /** {@code size} incompressible bytes from a seeded generator. */
-    public LayerBuilder randomFile(String path, long size, long seed) {
-        var e = new TarArchiveEntry(path);
-        e.setSize(size);
-        entries.add(new Entry(e, out -> {
+    /** A file of {@code size} incompressible bytes streamed from a generator seeded with {@code seed}. */
+    public LayerBuilder largeFile(String path, long size, long seed) {
+        return add(fileEntry(path, size), out -> {
             var random = new Random(seed);
-            var buffer = new byte[65536];
+            var buffer = new byte[CHUNK];
             for (long left = size; left > 0; left -= buffer.length) {
                 random.nextBytes(buffer);
                 out.write(buffer, 0, (int) Math.min(buffer.length, left));
             }
-        }));
-        return this;
+        });
     }
 
-    /** {@code size} zero bytes: compresses to almost nothing (a decompression bomb). */
+    /** The same as {@link #largeFile}, under the name the pull tests use. */
+    public LayerBuilder randomFile(String path, long size, long seed) {
+        return largeFile(path, size, seed);
+    }
+
+    /** A file of {@code size} zero bytes: compresses to almost nothing (a decompression bomb when large). */
     public LayerBuilder zeroFile(String path, long size) {
-        var e = new TarArchiveEntry(path);
-        e.setSize(size);
-        entries.add(new Entry(e, out -> {
-            var buffer = new byte[1 << 20];
+        return add(fileEntry(path, size), out -> {
+            var buffer = new byte[CHUNK];
             for (long left = size; left > 0; left -= buffer.length) {
                 out.write(buffer, 0, (int) Math.min(buffer.length, left));
             }
-        }));
-        return this;
+        });
     }
 
     public LayerBuilder symlink(String path, String target) {
@@ -107,11 +110,13 @@ public final class LayerBuilder {
         return raw(path, TarConstants.LF_LINK, target, null);
     }
 
+    /** Deletes {@code path} of lower layers: adds the empty file {@code <parent>/.wh.<name>}. */
     public LayerBuilder whiteout(String path) {
         int slash = path.lastIndexOf('/');
         return file(path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1), "");
     }
 
+    /** Hides what lower layers hold in {@code dir}: adds {@code <dir>/.wh..wh..opq}. */
     public LayerBuilder opaque(String dir) {
         return file(dir + "/.wh..wh..opq", "");
     }
@@ -121,40 +126,47 @@ public final class LayerBuilder {
         e.setDevMajor(major);
         e.setDevMinor(minor);
         e.setMode(0020666);
-        entries.add(new Entry(e, null));
-        return this;
+        return add(e, null);
     }
 
-    /** Any entry, named exactly as given (no cleaning): for hostile layers. */
+    /**
+     * Any entry, named exactly as given (absolute and {@code ..} names kept): for hostile layers.
+     * {@code linkTarget} and {@code content} may be null.
+     */
     public LayerBuilder raw(String name, byte type, String linkTarget, byte[] content) {
         var e = new TarArchiveEntry(name, type, true);
         if (linkTarget != null) {
             e.setLinkName(linkTarget);
         }
-        e.setMode(type == TarConstants.LF_SYMLINK ? 0120777 : 0100644);
+        e.setMode(switch (type) {
+            case TarConstants.LF_SYMLINK -> 0120777;
+            case TarConstants.LF_DIR -> 040755;
+            default -> 0100644;
+        });
         if (content != null) {
             e.setSize(content.length);
         }
-        entries.add(new Entry(e, content == null ? null : out -> out.write(content)));
-        return this;
+        return add(e, content == null ? null : out -> out.write(content));
     }
 
-    /** Writes the tar, compresses it and returns the blob with its diff id. */
+    /**
+     * Writes the tar to a temp file through {@code compression} and returns the blob, of media type
+     * {@code application/vnd.oci.image.layer.v1.tar(+gzip|+zstd)}, with the diff id of the tar.
+     */
     public LayerBlob build(Compression compression) {
         try {
             var file = Files.createTempFile("jcri-layer-", ".blob");
             file.toFile().deleteOnExit();
-            var diff = Digests.sha256();
-            var blobSha = Digests.sha256();
-            try (var fileOut = new DigestOutputStream(Files.newOutputStream(file), blobSha);
+            var blobDigest = Digests.sha256();
+            var tarDigest = Digests.sha256();
+            try (var fileOut = new DigestOutputStream(Files.newOutputStream(file), blobDigest);
                  var compressed = compress(fileOut, compression);
-                 var tarDigest = new DigestOutputStream(compressed, diff);
-                 var tar = new TarArchiveOutputStream(tarDigest, StandardCharsets.UTF_8.name())) {
+                 var tarOut = new DigestOutputStream(compressed, tarDigest);
+                 var tar = new TarArchiveOutputStream(tarOut, StandardCharsets.UTF_8.name())) {
                 tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
                 tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
                 tar.setAddPaxHeadersForNonAsciiNames(true);
                 for (var entry : entries) {
-                    entry.header().setModTime(FIXED_TIME); // the same content always makes the same layer
                     tar.putArchiveEntry(entry.header());
                     if (entry.content() != null) {
                         entry.content().write(tar);
@@ -163,29 +175,35 @@ public final class LayerBuilder {
                 }
                 tar.finish();
             }
-            var media = switch (compression) {
+            var mediaType = switch (compression) {
                 case NONE -> "application/vnd.oci.image.layer.v1.tar";
                 case GZIP -> "application/vnd.oci.image.layer.v1.tar+gzip";
                 case ZSTD -> "application/vnd.oci.image.layer.v1.tar+zstd";
             };
-            var blob = new Blob(media, "sha256:" + HexFormat.of().formatHex(blobSha.digest()), Files.size(file), file);
-            return new LayerBlob(blob, Digests.format(diff.digest()));
+            var blob = new Blob(mediaType, Digests.format(blobDigest.digest()), Files.size(file), file);
+            return new LayerBlob(blob, Digests.format(tarDigest.digest()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private static TarArchiveEntry fileEntry(String path, long size) {
+        var e = new TarArchiveEntry(path);
+        e.setSize(size);
+        return e;
+    }
+
+    private LayerBuilder add(TarArchiveEntry header, Content content) {
+        header.setModTime(FIXED_TIME); // the same entries always make the same layer
+        entries.add(new Entry(header, content));
+        return this;
+    }
+
     private static OutputStream compress(OutputStream out, Compression compression) throws IOException {
         return switch (compression) {
-            case NONE -> new java.io.FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-            };
-            case GZIP -> new GZIPOutputStream(out, 1 << 16);
+            case NONE -> out;
+            case GZIP -> new GZIPOutputStream(out, CHUNK);
             case ZSTD -> new ZstdOutputStream(out);
         };
     }
-
 }

@@ -1,6 +1,7 @@
 package jcri.image.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,16 +35,17 @@ public final class RegistryFixture implements AutoCloseable {
         this.authorization = authorization;
     }
 
+    /** Starts an open registry keeping its config, log and storage in {@code dir}, which {@link #close} deletes. */
     public static RegistryFixture start(Path dir) throws IOException, InterruptedException {
-        return start(dir, "", "");
+        return launch(dir, "", "");
     }
 
     /** A registry that asks for Basic auth (htpasswd with bcrypt, made by Debian's apache2-utils). */
     public static RegistryFixture startWithBasicAuth(Path dir, String user, String password) throws IOException, InterruptedException {
-        return start(dir, user, password);
+        return launch(dir, user, password);
     }
 
-    private static RegistryFixture start(Path dir, String user, String password) throws IOException, InterruptedException {
+    private static RegistryFixture launch(Path dir, String user, String password) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         int port;
         try (var socket = new ServerSocket(0)) {
@@ -72,6 +75,8 @@ public final class RegistryFixture implements AutoCloseable {
                     enabled: true
                 http:
                   addr: 127.0.0.1:%d
+                  headers:
+                    X-Content-Type-Options: [nosniff]
                 %s""".formatted(dir.resolve("storage"), port, auth));
         var log = dir.resolve("registry.log");
         var process = new ProcessBuilder("/usr/bin/docker-registry", "serve", config.toString())
@@ -88,8 +93,9 @@ public final class RegistryFixture implements AutoCloseable {
                 // still starting
             }
             if (!process.isAlive() || System.nanoTime() > deadline) {
+                var output = Files.readString(log);
                 fixture.close();
-                throw new IOException("registry did not start: " + Files.readString(log));
+                throw new IOException("registry did not answer GET /v2/ within 10 s: " + output);
             }
             Thread.sleep(50);
         }
@@ -130,8 +136,8 @@ public final class RegistryFixture implements AutoCloseable {
         expect(http.send(put, HttpResponse.BodyHandlers.ofString()), 201, "put manifest " + repository + ":" + reference);
     }
 
-    /** Uploads a blob under the digest it claims, even when the bytes do not match (for mismatch tests the registry checks). */
-    public void uploadBlob(String repository, Blob blob) throws IOException, InterruptedException {
+    /** Uploads a blob unless the registry has it (the registry itself checks bytes against the digest). */
+    private void uploadBlob(String repository, Blob blob) throws IOException, InterruptedException {
         var head = http.send(request("/v2/" + repository + "/blobs/" + blob.digest()).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.discarding());
         if (head.statusCode() == 200) {
@@ -179,6 +185,7 @@ public final class RegistryFixture implements AutoCloseable {
         }
     }
 
+    /** Stops the registry (SIGTERM, SIGKILL after 5 s) and deletes its directory. */
     @Override
     public void close() {
         process.destroy();
@@ -190,10 +197,12 @@ public final class RegistryFixture implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        try {
-            new ProcessBuilder("rm", "-rf", dir.toString()).start().waitFor();
-        } catch (IOException | InterruptedException e) {
-            // best effort: it is a temp dir
+        try (var paths = Files.walk(dir)) {
+            for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete registry storage " + dir, e);
         }
     }
 }

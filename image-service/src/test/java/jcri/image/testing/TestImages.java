@@ -15,7 +15,10 @@ public final class TestImages {
     private TestImages() {
     }
 
-    /** A layer with /bin/busybox, its applets, a passwd with root, www (33) and nobody, /tmp and /var/www. */
+    /**
+     * A layer with /bin/busybox (0755), its applets as symlinks, /etc/passwd and /etc/group with root,
+     * www (33) and nobody, and the dirs /tmp (1777), /root and /var/www.
+     */
     public static LayerBuilder busyboxLayer() {
         byte[] busybox;
         try {
@@ -39,6 +42,7 @@ public final class TestImages {
         return ImageBuilder.oci().layer(busyboxLayer(), Compression.GZIP).cmd("sh");
     }
 
+    /** The OCI busybox image (one gzip layer, Cmd ["sh"]). */
     public static ImageBuilder.BuiltImage busybox() {
         return busyboxBuilder().build();
     }

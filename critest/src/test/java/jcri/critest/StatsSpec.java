@@ -1,0 +1,56 @@
+package jcri.critest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jcri.api.v1.ContainerStatsFilter;
+import jcri.api.v1.ContainerStatsRequest;
+import jcri.api.v1.LinuxContainerConfig;
+import jcri.api.v1.LinuxContainerResources;
+import jcri.api.v1.ListContainerStatsRequest;
+import jcri.api.v1.ListPodSandboxStatsRequest;
+import jcri.api.v1.PodSandboxStatsFilter;
+import jcri.api.v1.PodSandboxStatsRequest;
+import org.junit.jupiter.api.Test;
+
+/** critest "container stats" and pod stats: CPU, memory, writable layer, network, processes. */
+class StatsSpec {
+    private final CriClient cri = Target.client();
+
+    @Test
+    void busyContainerShowsCpuMemoryDiskAndNetwork() throws Exception {
+        var pod = Pods.config("stats").build();
+        var podId = Pods.run(cri, pod);
+        try {
+            var config = Pods.shell(cri, "busy", "dd if=/dev/zero of=/tmp/eight bs=1M count=8 2>/dev/null; while :; do :; done")
+                    .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
+                            .setMemoryLimitInBytes(256L << 20))).build();
+            var id = Pods.start(cri, podId, pod, config);
+            cri.runtime().containerStats(ContainerStatsRequest.newBuilder().setContainerId(id).build());
+            Thread.sleep(1500);
+            var stats = cri.runtime().containerStats(ContainerStatsRequest.newBuilder().setContainerId(id).build()).getStats();
+            assertEquals(id, stats.getAttributes().getId());
+            assertTrue(stats.getCpu().getUsageCoreNanoSeconds().getValue() > 500_000_000L, stats.getCpu().toString());
+            assertTrue(stats.getCpu().getUsageNanoCores().getValue() > 300_000_000L, "a busy loop uses most of a core: " + stats.getCpu());
+            var memory = stats.getMemory();
+            assertTrue(memory.getUsageBytes().getValue() > 0 && memory.getWorkingSetBytes().getValue() > 0, memory.toString());
+            assertEquals((256L << 20) - memory.getWorkingSetBytes().getValue(), memory.getAvailableBytes().getValue());
+            assertTrue(stats.getWritableLayer().getUsedBytes().getValue() >= 8L << 20, stats.getWritableLayer().toString());
+            var listed = cri.runtime().listContainerStats(ListContainerStatsRequest.newBuilder()
+                    .setFilter(ContainerStatsFilter.newBuilder().setPodSandboxId(podId)).build()).getStatsList();
+            assertEquals(1, listed.size());
+            var podStats = cri.runtime().podSandboxStats(PodSandboxStatsRequest.newBuilder().setPodSandboxId(podId).build()).getStats();
+            assertEquals(podId, podStats.getAttributes().getId());
+            assertEquals("eth0", podStats.getLinux().getNetwork().getDefaultInterface().getName());
+            assertTrue(podStats.getLinux().getNetwork().getDefaultInterface().getTxBytes().getValue() >= 0);
+            assertTrue(podStats.getLinux().getProcess().getProcessCount().getValue() >= 1, podStats.getLinux().getProcess().toString());
+            assertEquals(1, podStats.getLinux().getContainersCount());
+            assertTrue(podStats.getLinux().getCpu().getUsageCoreNanoSeconds().getValue() > 0);
+            var pods = cri.runtime().listPodSandboxStats(ListPodSandboxStatsRequest.newBuilder()
+                    .setFilter(PodSandboxStatsFilter.newBuilder().setId(podId)).build()).getStatsList();
+            assertEquals(1, pods.size());
+        } finally {
+            Pods.destroy(cri, podId);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package jcri.runtime.stats;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a process's cgroup statistics straight from the cgroup files, for cgroup v1 (the
+ * {@code cpuacct}, {@code memory} and {@code pids} controllers, as on hybrid hosts) and for the v2
+ * unified hierarchy ({@code cpu.stat}, {@code memory.current}, {@code memory.stat},
+ * {@code memory.max}, {@code pids.current}). Which one applies is decided per controller from
+ * {@code /proc/<pid>/cgroup}: a controller with a v1 line is read there, otherwise from v2.
+ */
+public final class CgroupReader {
+    private static final long UNLIMITED_V1 = Long.MAX_VALUE / 4096 * 4096;
+    private final Path root;
+    private final Path proc;
+
+    /** {@code root}: where cgroups are mounted; {@code proc}: the proc filesystem. */
+    public CgroupReader(Path root, Path proc) {
+        this.root = root;
+        this.proc = proc;
+    }
+
+    public static CgroupReader system() {
+        return new CgroupReader(Path.of("/sys/fs/cgroup"), Path.of("/proc"));
+    }
+
+    /** The statistics of the cgroup {@code pid} is in, or empty if the process is gone. */
+    public Optional<CgroupStats> read(long pid) {
+        try {
+            var v1 = new HashMap<String, Path>();
+            Path v2 = null;
+            for (var line : Files.readAllLines(proc.resolve(pid + "/cgroup"))) {
+                var parts = line.split(":", 3);
+                if (parts.length < 3) {
+                    continue;
+                }
+                var path = parts[2].startsWith("/") ? parts[2].substring(1) : parts[2];
+                if (parts[1].isEmpty()) {
+                    v2 = root.resolve(Files.isDirectory(root.resolve("unified")) ? "unified" : "").resolve(path);
+                } else {
+                    for (var controller : parts[1].split(",")) {
+                        v1.put(controller, mountOf(controller).resolve(path));
+                    }
+                }
+            }
+            return Optional.of(v1.containsKey("memory") ? readV1(v1) : readV2(v2));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Path mountOf(String controller) {
+        var direct = root.resolve(controller);
+        if (Files.isDirectory(direct)) {
+            return direct;
+        }
+        return root.resolve(controller.equals("cpuacct") || controller.equals("cpu") ? "cpu,cpuacct" : controller);
+    }
+
+    private static CgroupStats readV1(Map<String, Path> dirs) throws IOException {
+        long cpu = dirs.containsKey("cpuacct") ? number(dirs.get("cpuacct").resolve("cpuacct.usage")) : 0;
+        var memory = dirs.get("memory");
+        var stat = keyed(memory.resolve("memory.stat"));
+        long usage = number(memory.resolve("memory.usage_in_bytes"));
+        long inactive = stat.getOrDefault("total_inactive_file", 0L);
+        long limit = number(memory.resolve("memory.limit_in_bytes"));
+        long pids = dirs.containsKey("pids") && Files.exists(dirs.get("pids").resolve("pids.current"))
+                ? number(dirs.get("pids").resolve("pids.current")) : 0;
+        return new CgroupStats(cpu, usage, Math.max(0, usage - inactive), stat.getOrDefault("total_rss", 0L),
+                stat.getOrDefault("total_pgfault", 0L), stat.getOrDefault("total_pgmajfault", 0L),
+                limit >= UNLIMITED_V1 ? 0 : limit, pids);
+    }
+
+    private static CgroupStats readV2(Path dir) throws IOException {
+        var cpu = keyed(dir.resolve("cpu.stat"));
+        var stat = keyed(dir.resolve("memory.stat"));
+        long usage = number(dir.resolve("memory.current"));
+        var max = Files.readString(dir.resolve("memory.max")).strip();
+        long pids = Files.exists(dir.resolve("pids.current")) ? number(dir.resolve("pids.current")) : 0;
+        return new CgroupStats(cpu.getOrDefault("usage_usec", 0L) * 1000, usage,
+                Math.max(0, usage - stat.getOrDefault("inactive_file", 0L)), stat.getOrDefault("anon", 0L),
+                stat.getOrDefault("pgfault", 0L), stat.getOrDefault("pgmajfault", 0L),
+                max.equals("max") ? 0 : Long.parseLong(max), pids);
+    }
+
+    private static long number(Path file) throws IOException {
+        return Long.parseLong(Files.readString(file).strip());
+    }
+
+    /** "key value" lines. */
+    private static Map<String, Long> keyed(Path file) throws IOException {
+        var out = new HashMap<String, Long>();
+        for (var line : Files.readAllLines(file)) {
+            var kv = line.split(" ");
+            if (kv.length == 2) {
+                try {
+                    out.put(kv[0], Long.parseLong(kv[1]));
+                } catch (NumberFormatException ignored) {
+                    // not a counter
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,39 @@
+package jcri.runtime.stats;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Interface counters of a network namespace, from {@code /proc/<pid>/net/dev} of a process inside it. */
+final class NetDev {
+    /** One interface's counters. */
+    record Interface(String name, long rxBytes, long rxErrors, long txBytes, long txErrors) {
+    }
+
+    private NetDev() {
+    }
+
+    /** Every interface but loopback; empty if the process is gone. */
+    static List<Interface> read(long pid) {
+        var out = new ArrayList<Interface>();
+        try {
+            for (var line : Files.readAllLines(Path.of("/proc/" + pid + "/net/dev"))) {
+                int colon = line.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                var name = line.substring(0, colon).strip();
+                var f = line.substring(colon + 1).trim().split("\\s+");
+                if (name.equals("lo") || f.length < 11) {
+                    continue;
+                }
+                out.add(new Interface(name, Long.parseLong(f[0]), Long.parseLong(f[2]), Long.parseLong(f[8]), Long.parseLong(f[10])));
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        return out;
+    }
+}
