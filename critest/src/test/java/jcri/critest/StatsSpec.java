@@ -13,9 +13,27 @@ import jcri.api.v1.PodSandboxStatsFilter;
 import jcri.api.v1.PodSandboxStatsRequest;
 import org.junit.jupiter.api.Test;
 
-/** critest "container stats" and pod stats: CPU, memory, writable layer, network, processes. */
+/** critest "container stats", pod stats (CPU, memory, writable layer, network, processes) and "OOM". */
 class StatsSpec {
     private final CriClient cri = Target.client();
+
+    @Test
+    void anOomKilledContainerSaysSo() throws Exception {
+        var pod = Pods.config("oom").build();
+        var podId = Pods.run(cri, pod);
+        try {
+            var config = Pods.shell(cri, "hog", "x=$(head -c 300000000 /dev/zero | tr '\\0' a); echo survived")
+                    .setLinux(LinuxContainerConfig.newBuilder().setResources(LinuxContainerResources.newBuilder()
+                            .setMemoryLimitInBytes(32L << 20))).build();
+            var id = Pods.start(cri, podId, pod, config);
+            Logs.afterExit(cri, id, Pods.log(pod, config));
+            var status = cri.runtime().containerStatus(jcri.api.v1.ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+            assertEquals(137, status.getExitCode(), status.toString());
+            assertEquals("OOMKilled", status.getReason());
+        } finally {
+            Pods.destroy(cri, podId);
+        }
+    }
 
     @Test
     void busyContainerShowsCpuMemoryDiskAndNetwork() throws Exception {

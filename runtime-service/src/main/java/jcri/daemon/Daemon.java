@@ -79,17 +79,18 @@ final class Daemon implements AutoCloseable {
         var runtimes = new java.util.HashMap<String, Runc>();
         runtime.handlers().forEach((name, handler) -> runtimes.put(name, new Runc(Path.of(handler.path()),
                 handler.root().isEmpty() ? state.resolve("runtime").resolve(name) : Path.of(handler.root()), systemd)));
+        var cgroups = CgroupReader.system();
         var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
         var containers = new ContainerManager(state, runtime.cgroupDriver(), sandboxes, images, images.snapshotter(),
                 new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()), conmon,
-                Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class));
+                Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups);
         resources.add(containers);
         var runtimeFamilies = List.<RuntimeServiceGrpc.AsyncService>of(
                 new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
                 new PodSandboxHandler(sandboxes, containers, runtime.defaultStopTimeoutSeconds()),
                 new ContainerHandler(containers),
                 new StreamingHandler(new ContainerExec(containers, conmon)),
-                new StatsHandler(new StatsCollector(containers, images.snapshotter(), CgroupReader.system()), containers, sandboxes,
+                new StatsHandler(new StatsCollector(containers, images.snapshotter(), cgroups), containers, sandboxes,
                         root.resolve("snapshots")));
 
         if (!config.metrics().address().isEmpty()) {

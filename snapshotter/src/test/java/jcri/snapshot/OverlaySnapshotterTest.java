@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import jcri.linux.LinuxCalls;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +68,14 @@ class OverlaySnapshotterTest {
         assertEquals("written", Files.readString(snapshots.upperDir("ctr").resolve("new")));
         MountTable.unmount(target);
         assertFalse(MountTable.isMountPoint(target));
+
+        var view = snapshots.view("v", "l3");
+        assertEquals(List.of("index=off", "lowerdir=" + String.join(":", snapshots.parentDirs("v").stream().map(Path::toString).toList()), "ro"),
+                view.getFirst().options());
+        MountTable.mountAll(view, target);
+        assertEquals("l2", Files.readString(target.resolve("b")));
+        assertFalse(Files.exists(target.resolve("new")), "the view does not see the container's writes");
+        assertThrows(java.io.IOException.class, () -> Files.writeString(target.resolve("x"), "ro"));
     }
 
     @Test
@@ -131,6 +142,8 @@ class OverlaySnapshotterTest {
         assertFalse(Files.exists(dir.resolve("r/s/999")));
         assertFalse(Files.exists(dir.resolve("r/s/.tmp-crash")));
         assertFalse(Files.exists(dir.resolve("r/w/998")));
+        assertFalse(Files.exists(dir.resolve("r/meta/.snapshots.json.tmp")));
+        assertEquals(0, reopened.cleanup(), "nothing left to clean");
         assertTrue(Files.isDirectory(reopened.upperDir("active")));
         assertEquals("base", Files.readString(reopened.parentDirs("active").getFirst().resolve("f")));
     }
@@ -171,17 +184,47 @@ class OverlaySnapshotterTest {
     }
 
     @Test
-    void busyMountIsDetachedAndUnmountIsIdempotent() throws Exception {
+    void cleanupRunningAlongsideCreatesAndRemovesKeepsEveryLiveSnapshot() throws Exception {
         layer("base", "", "f");
-        MountTable.mountAll(snapshots.view("v", "base"), target);
-        var holder = new ProcessBuilder("sleep", "30").directory(target.toFile()).start();
+        var workers = Executors.newFixedThreadPool(5);
         try {
-            MountTable.unmount(target);
-            assertFalse(MountTable.isMountPoint(target));
-            MountTable.unmount(target);
-            MountTable.unmount(dir.resolve("does-not-exist"));
+            var tasks = new ArrayList<Future<?>>();
+            for (int t = 0; t < 4; t++) {
+                int worker = t;
+                tasks.add(workers.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        var key = "w" + worker + "-" + i;
+                        snapshots.prepare(key, "base");
+                        if (i % 2 == 0) {
+                            snapshots.remove(key);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            var cleaner = workers.submit(() -> {
+                while (!tasks.stream().allMatch(Future::isDone)) {
+                    snapshots.cleanup();
+                }
+                return null;
+            });
+            for (var task : tasks) {
+                task.get(60, TimeUnit.SECONDS);
+            }
+            cleaner.get(60, TimeUnit.SECONDS);
         } finally {
-            holder.destroyForcibly().waitFor();
+            workers.shutdownNow();
         }
+        assertEquals(101, snapshots.list().size(), "the base and 25 kept snapshots per worker");
+        for (var info : snapshots.list()) {
+            assertTrue(Files.isDirectory(snapshots.upperDir(info.key())), info.key());
+            if (info.kind() == Info.Kind.ACTIVE) {
+                assertTrue(Files.isDirectory(dir.resolve("r/w").resolve(snapshots.upperDir(info.key()).getFileName())), info.key());
+            }
+        }
+        try (var dirs = Files.list(dir.resolve("r/s"))) {
+            assertEquals(101, dirs.count(), "removed snapshots left no directories");
+        }
+        assertEquals(0, snapshots.cleanup());
     }
 }

@@ -27,6 +27,7 @@ import jcri.runtime.oci.PodNamespaces;
 import jcri.runtime.oci.SpecInput;
 import jcri.runtime.sandbox.PodLookup;
 import jcri.runtime.sandbox.PodRuntime;
+import jcri.runtime.stats.CgroupReader;
 import jcri.snapshot.MountTable;
 import jcri.snapshot.SnapshotException;
 import jcri.snapshot.Snapshotter;
@@ -42,6 +43,8 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ContainerManager.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    /** File in the bundle naming the container's memory cgroup, for OOM checks after it exits. */
+    private static final String MEMORY_CGROUP = "memory-cgroup";
 
     private final Path containersDir;
     private final String cgroupDriver;
@@ -56,10 +59,12 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
     private final ExitWatcher watcher;
+    private final CgroupReader cgroups;
 
     public ContainerManager(Path stateDir, String cgroupDriver, PodLookup pods, ImageLookup images, Snapshotter snapshots,
-                            OciSpecBuilder specs, Conmon conmon, Map<String, Runc> runtimes, JsonStore<ContainerRecord> store)
-            throws IOException {
+                            OciSpecBuilder specs, Conmon conmon, Map<String, Runc> runtimes, JsonStore<ContainerRecord> store,
+                            CgroupReader cgroups) throws IOException {
+        this.cgroups = cgroups;
         this.containersDir = Files.createDirectories(stateDir.resolve("containers"));
         this.cgroupDriver = cgroupDriver;
         this.pods = pods;
@@ -114,6 +119,10 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             long pid = conmon.create(id, name, bundle, runc, logPath,
                     new Conmon.Stdio(config.getTty(), config.getStdin(), config.getStdinOnce()));
             created = true;
+            var memoryCgroup = cgroups.memoryCgroup(pid);
+            if (memoryCgroup.isPresent()) {
+                Files.writeString(bundle.resolve(MEMORY_CGROUP), memoryCgroup.get().toString());
+            }
             var record = new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerRecord.CREATED,
                     Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal());
             store.put(id, record);
@@ -265,6 +274,16 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         return containersDir.resolve(id);
     }
 
+    /** True if the OOM killer took a process of the container (its memory cgroup outlives it until removal). */
+    private boolean oomKilled(String id) {
+        try {
+            var file = containersDir.resolve(id).resolve(MEMORY_CGROUP);
+            return Files.exists(file) && CgroupReader.oomKills(Path.of(Files.readString(file).strip())) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void onExit(String id) {
         if (containers.containsKey(id)) {
             readExitFile(id);
@@ -285,7 +304,8 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             int code = Integer.parseInt(text);
             var time = Files.getLastModifiedTime(file).toInstant();
             long finished = Math.max(Times.nanos(time), record.startedNanos());
-            update(record.exited(finished, code, code == 0 ? "Completed" : "Error", ""));
+            var reason = oomKilled(id) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+            update(record.exited(finished, code, reason, reason.equals("OOMKilled") ? "the kernel's OOM killer ended a process of the container" : ""));
         } catch (IOException | NumberFormatException e) {
             LOG.warning("cannot read exit file " + file + ": " + e);
         }

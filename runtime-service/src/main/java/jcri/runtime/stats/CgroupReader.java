@@ -54,6 +54,44 @@ public final class CgroupReader {
         }
     }
 
+    /** The memory cgroup directory of {@code pid}: the v1 memory controller's, else the unified one. */
+    public Optional<Path> memoryCgroup(long pid) {
+        try {
+            Path unified = null;
+            for (var line : Files.readAllLines(proc.resolve(pid + "/cgroup"))) {
+                var parts = line.split(":", 3);
+                if (parts.length < 3) {
+                    continue;
+                }
+                var path = parts[2].startsWith("/") ? parts[2].substring(1) : parts[2];
+                if (java.util.List.of(parts[1].split(",")).contains("memory")) {
+                    return Optional.of(mountOf("memory").resolve(path));
+                }
+                if (parts[1].isEmpty()) {
+                    unified = root.resolve(Files.isDirectory(root.resolve("unified")) ? "unified" : "").resolve(path);
+                }
+            }
+            return Optional.ofNullable(unified);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** How many processes the OOM killer took in a memory cgroup (v1 {@code memory.oom_control}, v2 {@code memory.events}). */
+    public static long oomKills(Path memoryCgroup) {
+        for (var file : java.util.List.of("memory.events", "memory.oom_control")) {
+            try {
+                var value = keyed(memoryCgroup.resolve(file)).get("oom_kill");
+                if (value != null) {
+                    return value;
+                }
+            } catch (IOException notThisVersion) {
+                // the other hierarchy's file
+            }
+        }
+        return 0;
+    }
+
     private Path mountOf(String controller) {
         var direct = root.resolve(controller);
         if (Files.isDirectory(direct)) {
