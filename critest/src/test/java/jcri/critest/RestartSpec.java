@@ -15,8 +15,37 @@ import jcri.api.v1.RemovePodSandboxRequest;
 import jcri.api.v1.StopPodSandboxRequest;
 import org.junit.jupiter.api.Test;
 
-/** Containers outlive jcrid: a crashed (SIGKILLed) daemon finds them again, with exits that happened while it was down. */
+/**
+ * Containers outlive jcrid: a crashed (SIGKILLed) daemon finds them again, with exits that happened
+ * while it was down; a container whose conmon dies is reported, not left "running".
+ */
 class RestartSpec {
+    @Test
+    void aContainerWhoseConmonDiesIsReportedExited() throws Exception {
+        if (Target.external()) {
+            return; // conmon is jcri's monitor; other runtimes have their own
+        }
+        var cri = Target.client();
+        var pod = Pods.config("conmon-death").build();
+        var podId = Pods.run(cri, pod);
+        try {
+            var id = Pods.start(cri, podId, pod, Pods.shell(cri, "c", "exec sleep 1000").build());
+            var conmon = ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("/conmon")
+                    && p.info().arguments().map(a -> List.of(a).contains(id)).orElse(false)).findFirst().orElseThrow();
+            conmon.destroyForcibly();
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            jcri.api.v1.ContainerStatus status;
+            do {
+                Thread.sleep(200);
+                status = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+            } while (status.getState() != ContainerState.CONTAINER_EXITED && System.nanoTime() < deadline);
+            assertEquals(ContainerState.CONTAINER_EXITED, status.getState());
+            assertTrue(status.getMessage().contains("conmon"), status.getMessage());
+        } finally {
+            Pods.destroy(cri, podId);
+        }
+    }
+
     @Test
     void runningContainersSurviveACrashAndExitsWhileDownAreFound() throws Exception {
         if (Target.external()) {

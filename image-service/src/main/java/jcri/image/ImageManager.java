@@ -87,13 +87,21 @@ public final class ImageManager implements ImageLookup {
         long started = System.nanoTime();
         var worker = Thread.ofVirtual().name("pull " + ref).unstarted(() -> {
             gcLock.readLock().lock();
+            ImageRecord pulled = null;
+            Throwable failure = null;
             try {
-                mine.complete(images.add(puller.pull(ref, credentials)));
+                pulled = images.add(puller.pull(ref, credentials));
             } catch (Throwable t) {
-                mine.completeExceptionally(t);
+                failure = t;
             } finally {
                 gcLock.readLock().unlock();
+                // leave the table before completing, so a pull asked for after this one ends starts afresh
                 inFlight.remove(ref.toString(), mine);
+            }
+            if (failure == null) {
+                mine.complete(pulled);
+            } else {
+                mine.completeExceptionally(failure);
             }
         });
         worker.start();

@@ -78,7 +78,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             containers.put(record.id(), record);
             names.put(nameKey(record.podId(), record.parsedConfig()), record.id());
         }
-        this.watcher = new ExitWatcher(conmon.exitDir(), this::onExit);
+        this.watcher = new ExitWatcher(conmon.exitDir(), this::onExit, this::checkMonitors);
         for (var record : List.copyOf(containers.values())) {
             reconcile(record);
         }
@@ -272,6 +272,38 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     /** The container's bundle dir (config.json, rootfs, conmon's attach socket and ctl FIFO). */
     public Path bundle(String id) {
         return containersDir.resolve(id);
+    }
+
+    /**
+     * Finds containers whose conmon died without writing an exit file: nothing would ever report
+     * them, so the orphaned container is killed and reported exited with the reason.
+     */
+    private void checkMonitors() {
+        for (var record : List.copyOf(containers.values())) {
+            if (record.state().equals(ContainerRecord.EXITED)) {
+                continue;
+            }
+            var pidFile = containersDir.resolve(record.id()).resolve("conmon.pid");
+            try {
+                long conmonPid = Long.parseLong(Files.readString(pidFile).strip());
+                if (ProcessHandle.of(conmonPid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                readExitFile(record.id());
+                if (containers.get(record.id()).state().equals(ContainerRecord.EXITED)) {
+                    continue;
+                }
+                LOG.warning("conmon " + conmonPid + " of container " + record.id() + " died; killing the container");
+                runtime(record.handler()).kill(record.id(), "KILL", true);
+                update(containers.get(record.id()).exited(Times.now(), 137, "Error",
+                        "conmon (pid " + conmonPid + "), the container's monitor, died; the container was killed"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.fine(() -> "cannot check the monitor of " + record.id() + ": " + e);
+            }
+        }
     }
 
     /** True if the OOM killer took a process of the container (its memory cgroup outlives it until removal). */

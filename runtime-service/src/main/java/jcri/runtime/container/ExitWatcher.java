@@ -9,19 +9,36 @@ import java.nio.file.WatchService;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
-/** Watches conmon's exit dir (inotify) and reports each container id whose exit file appears. */
+/**
+ * Watches conmon's exit dir (inotify) and reports each container id whose exit file appears; also
+ * runs {@code tick} every two seconds for checks that no file announces (a conmon that died).
+ */
 final class ExitWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ExitWatcher.class.getName());
     private final WatchService watch;
     private final Thread thread;
 
-    ExitWatcher(Path exitDir, Consumer<String> onExit) throws IOException {
+    private static final long TICK_NANOS = 2_000_000_000L;
+
+    ExitWatcher(Path exitDir, Consumer<String> onExit, Runnable tick) throws IOException {
         this.watch = FileSystems.getDefault().newWatchService();
         exitDir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
         this.thread = Thread.ofPlatform().daemon().name("exit-watcher").start(() -> {
             try {
+                long lastTick = System.nanoTime();
                 while (true) {
-                    var key = watch.take();
+                    var key = watch.poll(2, java.util.concurrent.TimeUnit.SECONDS);
+                    if (System.nanoTime() - lastTick >= TICK_NANOS) {
+                        lastTick = System.nanoTime();
+                        try {
+                            tick.run();
+                        } catch (RuntimeException e) {
+                            LOG.warning("periodic container check failed: " + e);
+                        }
+                    }
+                    if (key == null) {
+                        continue;
+                    }
                     for (var event : key.pollEvents()) {
                         if (event.context() instanceof Path file && !file.toString().startsWith(".")) {
                             try {
