@@ -214,6 +214,7 @@ class OverlaySnapshotterTest {
             cleaner.get(60, TimeUnit.SECONDS);
         } finally {
             workers.shutdownNow();
+            assertTrue(workers.awaitTermination(60, TimeUnit.SECONDS), "workers stopped before the directory is removed");
         }
         assertEquals(101, snapshots.list().size(), "the base and 25 kept snapshots per worker");
         for (var info : snapshots.list()) {
