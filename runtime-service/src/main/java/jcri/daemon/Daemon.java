@@ -24,6 +24,8 @@ import jcri.image.cri.ImageServiceHandler;
 import jcri.runtime.info.PodCidr;
 import jcri.runtime.info.RuntimeConditions;
 import jcri.runtime.container.Conmon;
+import jcri.runtime.container.ContainerEvents;
+import jcri.runtime.container.ContainerEventsHandler;
 import jcri.runtime.container.ContainerExec;
 import jcri.runtime.container.ContainerHandler;
 import jcri.runtime.container.ContainerManager;
@@ -80,15 +82,17 @@ final class Daemon implements AutoCloseable {
         runtime.handlers().forEach((name, handler) -> runtimes.put(name, new Runc(Path.of(handler.path()),
                 handler.root().isEmpty() ? state.resolve("runtime").resolve(name) : Path.of(handler.root()), systemd)));
         var cgroups = CgroupReader.system();
+        var events = new ContainerEvents(registry, 1024);
         var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
         var containers = new ContainerManager(state, runtime.cgroupDriver(), sandboxes, images, images.snapshotter(),
                 new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()), conmon,
-                Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups);
+                Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups, events);
         resources.add(containers);
         var runtimeFamilies = List.<RuntimeServiceGrpc.AsyncService>of(
                 new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
                 new PodSandboxHandler(sandboxes, containers, runtime.defaultStopTimeoutSeconds()),
                 new ContainerHandler(containers),
+                new ContainerEventsHandler(events, containers, sandboxes),
                 new StreamingHandler(new ContainerExec(containers, conmon)),
                 new StatsHandler(new StatsCollector(containers, images.snapshotter(), cgroups), containers, sandboxes,
                         root.resolve("snapshots")));

@@ -73,25 +73,7 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
     public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> observer) {
         Rpc.unary(observer, () -> {
             var record = containers.get(request.getContainerId());
-            var config = record.parsedConfig();
-            var status = ContainerStatus.newBuilder()
-                    .setId(record.id())
-                    .setMetadata(config.getMetadata())
-                    .setState(state(record))
-                    .setCreatedAt(record.createdNanos())
-                    .setStartedAt(record.startedNanos())
-                    .setFinishedAt(record.finishedNanos())
-                    .setExitCode(record.exitCode())
-                    .setImage(ImageSpec.newBuilder().setImage(record.imageRef()))
-                    .setImageRef(record.imageId())
-                    .setImageId(record.imageId())
-                    .setReason(record.reason())
-                    .setMessage(record.message())
-                    .putAllLabels(config.getLabelsMap())
-                    .putAllAnnotations(config.getAnnotationsMap())
-                    .addAllMounts(config.getMountsList())
-                    .setLogPath(record.logPath());
-            var response = ContainerStatusResponse.newBuilder().setStatus(status);
+            var response = ContainerStatusResponse.newBuilder().setStatus(toStatus(record));
             if (request.getVerbose()) {
                 var info = JSON.createObjectNode().put("pid", record.pid()).put("sandboxID", record.podId())
                         .put("runtimeHandler", record.handler());
@@ -150,6 +132,29 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
             containers.reopenLog(request.getContainerId());
             return ReopenContainerLogResponse.getDefaultInstance();
         });
+    }
+
+    /** The CRI status of a container. */
+    public static ContainerStatus toStatus(ContainerRecord record) {
+        var config = record.parsedConfig();
+        return ContainerStatus.newBuilder()
+                .setId(record.id())
+                .setMetadata(config.getMetadata())
+                .setState(state(record))
+                .setCreatedAt(record.createdNanos())
+                .setStartedAt(record.startedNanos())
+                .setFinishedAt(record.finishedNanos())
+                .setExitCode(record.exitCode())
+                .setImage(ImageSpec.newBuilder().setImage(record.imageRef()))
+                .setImageRef(record.imageId())
+                .setImageId(record.imageId())
+                .setReason(record.reason())
+                .setMessage(record.message())
+                .putAllLabels(config.getLabelsMap())
+                .putAllAnnotations(config.getAnnotationsMap())
+                .addAllMounts(config.getMountsList())
+                .setLogPath(record.logPath())
+                .build();
     }
 
     private static ContainerState state(ContainerRecord record) {

@@ -60,11 +60,13 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final Map<String, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
     private final ExitWatcher watcher;
     private final CgroupReader cgroups;
+    private final ContainerEvents events;
 
     public ContainerManager(Path stateDir, String cgroupDriver, PodLookup pods, ImageLookup images, Snapshotter snapshots,
                             OciSpecBuilder specs, Conmon conmon, Map<String, Runc> runtimes, JsonStore<ContainerRecord> store,
-                            CgroupReader cgroups) throws IOException {
+                            CgroupReader cgroups, ContainerEvents events) throws IOException {
         this.cgroups = cgroups;
+        this.events = events;
         this.containersDir = Files.createDirectories(stateDir.resolve("containers"));
         this.cgroupDriver = cgroupDriver;
         this.pods = pods;
@@ -127,6 +129,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
                     Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal());
             store.put(id, record);
             containers.put(id, record);
+            publish(record, ContainerEvents.Type.CREATED);
             return id;
         } catch (IOException | InterruptedException | RuntimeException e) {
             try {
@@ -154,6 +157,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         }
         var started = record.started(Times.now());
         update(started); // before runc start, so an exit reported at once finds the start time
+        publish(started, ContainerEvents.Type.STARTED);
         try {
             runtime(record.handler()).start(record.id());
         } catch (CriException e) {
@@ -208,6 +212,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         containers.remove(record.id());
         exits.remove(record.id());
         names.remove(nameKey(record.podId(), record.parsedConfig()), record.id());
+        publish(record, ContainerEvents.Type.DELETED);
     }
 
     @Override
@@ -355,7 +360,14 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         containers.put(record.id(), record);
         if (record.state().equals(ContainerRecord.EXITED)) {
             exits.computeIfAbsent(record.id(), k -> new CompletableFuture<>()).complete(null);
+            if (!current.state().equals(ContainerRecord.EXITED)) {
+                publish(record, ContainerEvents.Type.STOPPED);
+            }
         }
+    }
+
+    private void publish(ContainerRecord record, ContainerEvents.Type type) {
+        events.publish(new ContainerEvents.Event(record.id(), record.podId(), type, Times.now()));
     }
 
     /** After a restart: exits that happened while jcrid was down, containers whose runtime record is gone. */

@@ -70,24 +70,7 @@ public final class PodSandboxHandler implements RuntimeServiceGrpc.AsyncService 
     public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> observer) {
         Rpc.unary(observer, () -> {
             var record = sandboxes.get(request.getPodSandboxId());
-            var config = record.parsedConfig();
-            var network = PodSandboxNetworkStatus.newBuilder();
-            if (!record.ips().isEmpty()) {
-                network.setIp(record.ips().getFirst());
-                record.ips().stream().skip(1).forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
-            }
-            var status = PodSandboxStatus.newBuilder()
-                    .setId(record.id())
-                    .setMetadata(config.getMetadata())
-                    .setState(record.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY)
-                    .setCreatedAt(record.createdNanos())
-                    .setNetwork(network)
-                    .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
-                            .setOptions(config.getLinux().getSecurityContext().getNamespaceOptions())))
-                    .putAllLabels(config.getLabelsMap())
-                    .putAllAnnotations(config.getAnnotationsMap())
-                    .setRuntimeHandler(record.handler());
-            var response = PodSandboxStatusResponse.newBuilder().setStatus(status).setTimestamp(Times.now());
+            var response = PodSandboxStatusResponse.newBuilder().setStatus(toStatus(record)).setTimestamp(Times.now());
             if (request.getVerbose()) {
                 response.putInfo("info", "{\"netns\":\"" + record.netns() + "\",\"ipcns\":\"" + record.ipcns()
                         + "\",\"utsns\":\"" + record.utsns() + "\",\"cgroupParent\":\"" + record.cgroupParent()
@@ -95,6 +78,28 @@ public final class PodSandboxHandler implements RuntimeServiceGrpc.AsyncService 
             }
             return response.build();
         });
+    }
+
+    /** The CRI status of a pod. */
+    public static PodSandboxStatus toStatus(SandboxRecord record) {
+        var config = record.parsedConfig();
+        var network = PodSandboxNetworkStatus.newBuilder();
+        if (!record.ips().isEmpty()) {
+            network.setIp(record.ips().getFirst());
+            record.ips().stream().skip(1).forEach(ip -> network.addAdditionalIps(PodIP.newBuilder().setIp(ip)));
+        }
+        return PodSandboxStatus.newBuilder()
+                .setId(record.id())
+                .setMetadata(config.getMetadata())
+                .setState(record.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY)
+                .setCreatedAt(record.createdNanos())
+                .setNetwork(network)
+                .setLinux(LinuxPodSandboxStatus.newBuilder().setNamespaces(Namespace.newBuilder()
+                        .setOptions(config.getLinux().getSecurityContext().getNamespaceOptions())))
+                .putAllLabels(config.getLabelsMap())
+                .putAllAnnotations(config.getAnnotationsMap())
+                .setRuntimeHandler(record.handler())
+                .build();
     }
 
     @Override

@@ -1,0 +1,62 @@
+package jcri.runtime.container;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Container lifecycle events for any number of subscribers. Each subscriber has a bounded queue:
+ * a subscriber that does not keep up loses events (counted in {@code jcri_container_events_dropped})
+ * instead of slowing the runtime down.
+ */
+public final class ContainerEvents {
+    /** The four lifecycle transitions the CRI reports. */
+    public enum Type { CREATED, STARTED, STOPPED, DELETED }
+
+    /** One transition of one container. */
+    public record Event(String containerId, String podId, Type type, long createdAt) {
+    }
+
+    private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
+    private final Counter dropped;
+    private final int capacity;
+
+    public ContainerEvents(MeterRegistry registry, int capacity) {
+        this.capacity = capacity;
+        this.dropped = Counter.builder("jcri_container_events_dropped")
+                .description("Container events dropped because a subscriber did not keep up").register(registry);
+    }
+
+    /** A subscriber's queue; close it when the subscriber goes away. */
+    public final class Subscription implements AutoCloseable {
+        private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(capacity);
+
+        /** The next event, or null if none came within {@code millis}. */
+        public Event next(long millis) throws InterruptedException {
+            return queue.poll(millis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            subscribers.remove(this);
+        }
+    }
+
+    public Subscription subscribe() {
+        var subscription = new Subscription();
+        subscribers.add(subscription);
+        return subscription;
+    }
+
+    void publish(Event event) {
+        for (var subscriber : subscribers) {
+            if (!subscriber.queue.offer(event)) {
+                dropped.increment();
+            }
+        }
+    }
+}
