@@ -5,7 +5,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /** Runs a unary CRI handler body and completes the call with its result or a mapped status. */
 public final class Rpc {
@@ -21,6 +24,40 @@ public final class Rpc {
             return;
         }
         observer.onNext(result);
+        observer.onCompleted();
+    }
+
+    /** Largest batch a list stream sends in one message: well under the kubelet's 16 MiB limit. */
+    static final int STREAM_BATCH_BYTES = 4 << 20;
+
+    /**
+     * Answers a {@code Stream*} list RPC: the items of the matching {@code List*} call, sent in
+     * batches of at most {@link #STREAM_BATCH_BYTES}, so lists larger than one message still arrive.
+     */
+    public static <T extends com.google.protobuf.MessageLite, R> void streamed(StreamObserver<R> observer, Callable<List<T>> items,
+                                                                            Function<List<T>, R> batch) {
+        List<T> all;
+        try {
+            all = items.call();
+        } catch (Throwable t) {
+            observer.onError(toStatus(t).asRuntimeException());
+            return;
+        }
+        var current = new ArrayList<T>();
+        long size = 0;
+        for (var item : all) {
+            int bytes = item.getSerializedSize() + 8;
+            if (!current.isEmpty() && size + bytes > STREAM_BATCH_BYTES) {
+                observer.onNext(batch.apply(current));
+                current = new ArrayList<>();
+                size = 0;
+            }
+            current.add(item);
+            size += bytes;
+        }
+        if (!current.isEmpty()) {
+            observer.onNext(batch.apply(current));
+        }
         observer.onCompleted();
     }
 

@@ -8,6 +8,9 @@ import jcri.api.Rpc;
 import jcri.api.v1.FilesystemIdentifier;
 import jcri.api.v1.FilesystemUsage;
 import jcri.api.v1.Image;
+import jcri.api.v1.ImageFilter;
+import jcri.api.v1.StreamImagesRequest;
+import jcri.api.v1.StreamImagesResponse;
 import jcri.api.v1.ImageFsInfoRequest;
 import jcri.api.v1.ImageFsInfoResponse;
 import jcri.api.v1.ImageServiceGrpc;
@@ -58,16 +61,18 @@ public final class ImageServiceHandler implements ImageServiceGrpc.AsyncService 
 
     @Override
     public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> observer) {
-        Rpc.unary(observer, () -> {
-            var response = ListImagesResponse.newBuilder();
-            var filter = request.hasFilter() && request.getFilter().hasImage() ? request.getFilter().getImage().getImage() : "";
-            if (filter.isEmpty()) {
-                images.list().forEach(i -> response.addImages(toCri(i)));
-            } else {
-                images.find(filter).ifPresent(i -> response.addImages(toCri(i)));
-            }
-            return response.build();
-        });
+        Rpc.unary(observer, () -> ListImagesResponse.newBuilder().addAllImages(list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> observer) {
+        Rpc.streamed(observer, () -> list(request.getFilter()), batch -> StreamImagesResponse.newBuilder().addAllImages(batch).build());
+    }
+
+    private java.util.List<Image> list(ImageFilter filter) {
+        var reference = filter.hasImage() ? filter.getImage().getImage() : "";
+        var found = reference.isEmpty() ? images.list() : images.find(reference).stream().toList();
+        return found.stream().map(this::toCri).toList();
     }
 
     @Override

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
 import jcri.api.Rpc;
+import java.util.ArrayList;
+import java.util.List;
 import jcri.api.v1.Container;
+import jcri.api.v1.ContainerFilter;
+import jcri.api.v1.StreamContainersRequest;
+import jcri.api.v1.StreamContainersResponse;
 import jcri.api.v1.ContainerState;
 import jcri.api.v1.ContainerStatus;
 import jcri.api.v1.ContainerStatusRequest;
@@ -89,32 +94,40 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
 
     @Override
     public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> observer) {
-        Rpc.unary(observer, () -> {
-            var filter = request.getFilter();
-            var response = ListContainersResponse.newBuilder();
-            for (var record : containers.list()) {
-                var config = record.parsedConfig();
-                var state = state(record);
-                if (!Filters.idMatches(filter.getId(), record.id())
-                        || !Filters.idMatches(filter.getPodSandboxId(), record.podId())
-                        || filter.hasState() && filter.getState().getState() != state
-                        || !Filters.labelsMatch(filter.getLabelSelectorMap(), config.getLabelsMap())) {
-                    continue;
-                }
-                response.addContainers(Container.newBuilder()
-                        .setId(record.id())
-                        .setPodSandboxId(record.podId())
-                        .setMetadata(config.getMetadata())
-                        .setImage(ImageSpec.newBuilder().setImage(record.imageRef()))
-                        .setImageRef(record.imageId())
-                        .setImageId(record.imageId())
-                        .setState(state)
-                        .setCreatedAt(record.createdNanos())
-                        .putAllLabels(config.getLabelsMap())
-                        .putAllAnnotations(config.getAnnotationsMap()));
+        Rpc.unary(observer, () -> ListContainersResponse.newBuilder().addAllContainers(list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> observer) {
+        Rpc.streamed(observer, () -> list(request.getFilter()),
+                batch -> StreamContainersResponse.newBuilder().addAllContainers(batch).build());
+    }
+
+    private List<Container> list(ContainerFilter filter) {
+        var out = new ArrayList<Container>();
+        for (var record : containers.list()) {
+            var config = record.parsedConfig();
+            var state = state(record);
+            if (!Filters.idMatches(filter.getId(), record.id())
+                    || !Filters.idMatches(filter.getPodSandboxId(), record.podId())
+                    || filter.hasState() && filter.getState().getState() != state
+                    || !Filters.labelsMatch(filter.getLabelSelectorMap(), config.getLabelsMap())) {
+                continue;
             }
-            return response.build();
-        });
+            out.add(Container.newBuilder()
+                    .setId(record.id())
+                    .setPodSandboxId(record.podId())
+                    .setMetadata(config.getMetadata())
+                    .setImage(ImageSpec.newBuilder().setImage(record.imageRef()))
+                    .setImageRef(record.imageId())
+                    .setImageId(record.imageId())
+                    .setState(state)
+                    .setCreatedAt(record.createdNanos())
+                    .putAllLabels(config.getLabelsMap())
+                    .putAllAnnotations(config.getAnnotationsMap())
+                    .build());
+        }
+        return out;
     }
 
     @Override

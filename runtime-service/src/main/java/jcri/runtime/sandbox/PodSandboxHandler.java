@@ -8,6 +8,9 @@ import jcri.api.v1.LinuxPodSandboxStatus;
 import jcri.api.v1.Namespace;
 import jcri.api.v1.PodIP;
 import jcri.api.v1.PodSandbox;
+import jcri.api.v1.PodSandboxFilter;
+import jcri.api.v1.StreamPodSandboxesRequest;
+import jcri.api.v1.StreamPodSandboxesResponse;
 import jcri.api.v1.PodSandboxNetworkStatus;
 import jcri.api.v1.PodSandboxState;
 import jcri.api.v1.PodSandboxStatus;
@@ -104,27 +107,35 @@ public final class PodSandboxHandler implements RuntimeServiceGrpc.AsyncService 
 
     @Override
     public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> observer) {
-        Rpc.unary(observer, () -> {
-            var filter = request.getFilter();
-            var response = ListPodSandboxResponse.newBuilder();
-            for (var record : sandboxes.list()) {
-                var config = record.parsedConfig();
-                var state = record.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
-                if (!Filters.idMatches(filter.getId(), record.id())
-                        || filter.hasState() && filter.getState().getState() != state
-                        || !Filters.labelsMatch(filter.getLabelSelectorMap(), config.getLabelsMap())) {
-                    continue;
-                }
-                response.addItems(PodSandbox.newBuilder()
-                        .setId(record.id())
-                        .setMetadata(config.getMetadata())
-                        .setState(state)
-                        .setCreatedAt(record.createdNanos())
-                        .putAllLabels(config.getLabelsMap())
-                        .putAllAnnotations(config.getAnnotationsMap())
-                        .setRuntimeHandler(record.handler()));
+        Rpc.unary(observer, () -> ListPodSandboxResponse.newBuilder().addAllItems(list(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> observer) {
+        Rpc.streamed(observer, () -> list(request.getFilter()),
+                batch -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(batch).build());
+    }
+
+    private java.util.List<PodSandbox> list(PodSandboxFilter filter) {
+        var out = new java.util.ArrayList<PodSandbox>();
+        for (var record : sandboxes.list()) {
+            var config = record.parsedConfig();
+            var state = record.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;
+            if (!Filters.idMatches(filter.getId(), record.id())
+                    || filter.hasState() && filter.getState().getState() != state
+                    || !Filters.labelsMatch(filter.getLabelSelectorMap(), config.getLabelsMap())) {
+                continue;
             }
-            return response.build();
-        });
+            out.add(PodSandbox.newBuilder()
+                    .setId(record.id())
+                    .setMetadata(config.getMetadata())
+                    .setState(state)
+                    .setCreatedAt(record.createdNanos())
+                    .putAllLabels(config.getLabelsMap())
+                    .putAllAnnotations(config.getAnnotationsMap())
+                    .setRuntimeHandler(record.handler())
+                    .build());
+        }
+        return out;
     }
 }

@@ -2,10 +2,18 @@ package jcri.runtime.stats;
 
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import jcri.api.Rpc;
 import jcri.api.v1.ContainerAttributes;
 import jcri.api.v1.ContainerStats;
+import jcri.api.v1.ContainerStatsFilter;
 import jcri.api.v1.ContainerStatsRequest;
+import jcri.api.v1.PodSandboxStatsFilter;
+import jcri.api.v1.StreamContainerStatsRequest;
+import jcri.api.v1.StreamContainerStatsResponse;
+import jcri.api.v1.StreamPodSandboxStatsRequest;
+import jcri.api.v1.StreamPodSandboxStatsResponse;
 import jcri.api.v1.ContainerStatsResponse;
 import jcri.api.v1.CpuUsage;
 import jcri.api.v1.FilesystemIdentifier;
@@ -52,18 +60,25 @@ public final class StatsHandler implements RuntimeServiceGrpc.AsyncService {
 
     @Override
     public void listContainerStats(ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> observer) {
-        Rpc.unary(observer, () -> {
-            stats.prune();
-            var filter = request.getFilter();
-            var response = ListContainerStatsResponse.newBuilder();
-            for (var record : containers.list()) {
-                if (Filters.idMatches(filter.getId(), record.id()) && Filters.idMatches(filter.getPodSandboxId(), record.podId())
-                        && Filters.labelsMatch(filter.getLabelSelectorMap(), record.parsedConfig().getLabelsMap())) {
-                    response.addStats(toCri(stats.container(record)));
-                }
+        Rpc.unary(observer, () -> ListContainerStatsResponse.newBuilder().addAllStats(containerStats(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamContainerStats(StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> observer) {
+        Rpc.streamed(observer, () -> containerStats(request.getFilter()),
+                batch -> StreamContainerStatsResponse.newBuilder().addAllContainerStats(batch).build());
+    }
+
+    private List<ContainerStats> containerStats(ContainerStatsFilter filter) {
+        stats.prune();
+        var out = new ArrayList<ContainerStats>();
+        for (var record : containers.list()) {
+            if (Filters.idMatches(filter.getId(), record.id()) && Filters.idMatches(filter.getPodSandboxId(), record.podId())
+                    && Filters.labelsMatch(filter.getLabelSelectorMap(), record.parsedConfig().getLabelsMap())) {
+                out.add(toCri(stats.container(record)));
             }
-            return response.build();
-        });
+        }
+        return out;
     }
 
     @Override
@@ -74,18 +89,25 @@ public final class StatsHandler implements RuntimeServiceGrpc.AsyncService {
 
     @Override
     public void listPodSandboxStats(ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> observer) {
-        Rpc.unary(observer, () -> {
-            stats.prune();
-            var filter = request.getFilter();
-            var response = ListPodSandboxStatsResponse.newBuilder();
-            for (var pod : sandboxes.list()) {
-                if (Filters.idMatches(filter.getId(), pod.id())
-                        && Filters.labelsMatch(filter.getLabelSelectorMap(), pod.parsedConfig().getLabelsMap())) {
-                    response.addStats(toCri(pod));
-                }
+        Rpc.unary(observer, () -> ListPodSandboxStatsResponse.newBuilder().addAllStats(podStats(request.getFilter())).build());
+    }
+
+    @Override
+    public void streamPodSandboxStats(StreamPodSandboxStatsRequest request, StreamObserver<StreamPodSandboxStatsResponse> observer) {
+        Rpc.streamed(observer, () -> podStats(request.getFilter()),
+                batch -> StreamPodSandboxStatsResponse.newBuilder().addAllPodSandboxStats(batch).build());
+    }
+
+    private List<PodSandboxStats> podStats(PodSandboxStatsFilter filter) {
+        stats.prune();
+        var out = new ArrayList<PodSandboxStats>();
+        for (var pod : sandboxes.list()) {
+            if (Filters.idMatches(filter.getId(), pod.id())
+                    && Filters.labelsMatch(filter.getLabelSelectorMap(), pod.parsedConfig().getLabelsMap())) {
+                out.add(toCri(pod));
             }
-            return response.build();
-        });
+        }
+        return out;
     }
 
     private PodSandboxStats toCri(SandboxRecord pod) {
