@@ -106,6 +106,7 @@ public final class Conmon {
         }
         args.addAll(extra);
         var builder = new ProcessBuilder(args)
+                .directory(pidFile.getParent().toFile()) // conmon writes files such as "oom" into its working directory
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectErrorStream(true);
