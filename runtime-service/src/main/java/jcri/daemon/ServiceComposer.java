@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Builds one gRPC service out of several handler families. Each family implements the generated
  * {@code AsyncService} interface but overrides only its own RPCs; an RPC no family overrides keeps
- * the generated default, which answers UNIMPLEMENTED naming the method.
+ * the generated default, which answers with gRPC's "unimplemented" status naming the method.
  */
 final class ServiceComposer {
     private ServiceComposer() {
