@@ -9,6 +9,9 @@ import java.util.logging.Logger;
 
 /** One-line, key=value log records on stderr (journald adds its own timestamps, ours are kept for files). */
 final class Logs {
+    /** Held strongly: java.util.logging keeps loggers weakly, and a collected logger loses its filter. */
+    private static final Logger KEEP_ALIVE_NOISE = Logger.getLogger("io.netty.bootstrap.ServerBootstrap");
+
     private Logs() {
     }
 
@@ -29,6 +32,8 @@ final class Logs {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         Logger.getLogger("jcri").setLevel(julLevel);
+        // grpc-netty asks every accepted connection for TCP keep-alive, which Unix sockets do not have
+        KEEP_ALIVE_NOISE.setFilter(r -> r.getMessage() == null || !r.getMessage().contains("'SO_KEEPALIVE'"));
     }
 
     private static final class LineFormatter extends Formatter {
