@@ -28,18 +28,6 @@ class ContainerLifecycleSpec {
         return cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
     }
 
-    private jcri.api.v1.ContainerStatus awaitExit(String id) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            var status = status(id);
-            if (status.getState() == ContainerState.CONTAINER_EXITED) {
-                return status;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("container " + id + " did not exit: " + status(id));
-    }
-
     @Test
     void createStartStopRemoveWithLogsAndExitCode() throws Exception {
         var pod = Pods.config("lifecycle").build();
@@ -50,7 +38,8 @@ class ContainerLifecycleSpec {
             var id = Pods.create(cri, podId, pod, config);
             assertEquals(ContainerState.CONTAINER_CREATED, status(id).getState());
             cri.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-            var exited = awaitExit(id);
+            var exited = Pods.awaitExit(cri, id, Duration.ofSeconds(20));
+            assertEquals(ContainerState.CONTAINER_EXITED, exited.getState(), exited.toString());
             assertEquals(3, exited.getExitCode());
             assertEquals("Error", exited.getReason());
             assertTrue(exited.getFinishedAt() >= exited.getStartedAt() && exited.getStartedAt() >= exited.getCreatedAt());

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import jcri.api.v1.ContainerState;
-import jcri.api.v1.ContainerStatusRequest;
 
 /** Reads what containers printed, from their CRI log files. */
 public final class Logs {
@@ -15,13 +14,8 @@ public final class Logs {
 
     /** Waits for the container to exit and returns its stdout and stderr text, one entry per line. */
     public static List<String> afterExit(CriClient cri, String containerId, Path log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
-                .getStatus().getState() != ContainerState.CONTAINER_EXITED) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("container " + containerId + " did not exit; log so far: " + text(log));
-            }
-            Thread.sleep(20);
+        if (Pods.awaitExit(cri, containerId, Duration.ofSeconds(20)).getState() != ContainerState.CONTAINER_EXITED) {
+            throw new AssertionError("container " + containerId + " did not exit; log so far: " + text(log));
         }
         return text(log);
     }

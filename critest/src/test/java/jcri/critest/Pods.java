@@ -79,6 +79,20 @@ public final class Pods {
         cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
     }
 
+    /** Polls the container until it has exited or {@code timeout} passed; returns the last status seen. */
+    public static jcri.api.v1.ContainerStatus awaitExit(CriClient cri, String id, java.time.Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var status = cri.runtime().containerStatus(jcri.api.v1.ContainerStatusRequest.newBuilder().setContainerId(id).build())
+                    .getStatus();
+            if (status.getState() == jcri.api.v1.ContainerState.CONTAINER_EXITED || System.nanoTime() > deadline) {
+                return status;
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** The container's log file. */
     public static Path log(PodSandboxConfig pod, ContainerConfig config) {
         return Path.of(pod.getLogDirectory()).resolve(config.getLogPath());
