@@ -45,6 +45,9 @@ import jcri.runtime.stats.CgroupReader;
 import jcri.runtime.stats.StatsCollector;
 import jcri.runtime.stats.StatsHandler;
 import jcri.runtime.stream.StreamingHandler;
+import jcri.runtime.stream.StreamingServer;
+import jcri.runtime.sandbox.PodDialer;
+import jcri.runtime.container.ContainerAttach;
 import jcri.store.JsonStore;
 
 /** jcrid's object graph: every manager and handler is constructed and wired here, and nowhere else. */
@@ -88,12 +91,16 @@ final class Daemon implements AutoCloseable {
                 new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()), conmon,
                 Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups, events);
         resources.add(containers);
+        var exec = new ContainerExec(containers, conmon);
+        var streaming = StreamingServer.start(config.streaming(), exec, new ContainerAttach(containers, conmon),
+                new PodDialer(sandboxes), registry);
+        resources.add(streaming);
         var runtimeFamilies = List.<RuntimeServiceGrpc.AsyncService>of(
                 new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
                 new PodSandboxHandler(sandboxes, containers, runtime.defaultStopTimeoutSeconds()),
                 new ContainerHandler(containers),
                 new ContainerEventsHandler(events, containers, sandboxes),
-                new StreamingHandler(new ContainerExec(containers, conmon)),
+                new StreamingHandler(exec, containers, sandboxes, streaming),
                 new StatsHandler(new StatsCollector(containers, images.snapshotter(), cgroups), containers, sandboxes,
                         root.resolve("snapshots")));
 

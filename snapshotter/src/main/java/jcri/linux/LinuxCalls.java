@@ -33,14 +33,14 @@ public final class LinuxCalls {
     public static final int EINVAL = 22;
     public static final int ENODATA = 61;
 
-    private static final Linker LINKER = Linker.nativeLinker();
+    static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final VarHandle ERRNO_HANDLE = Linker.Option.captureStateLayout()
             .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+    static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
 
     private static final MethodHandle MOUNT = errnoCall("mount", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
     private static final MethodHandle UMOUNT2 = errnoCall("umount2", FunctionDescriptor.of(INT, PTR, INT));
@@ -150,16 +150,16 @@ public final class LinuxCalls {
         }
     }
 
-    private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
+    static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name)),
                 descriptor, ERRNO);
     }
 
-    private static MemorySegment str(Arena arena, String s) {
+    static MemorySegment str(Arena arena, String s) {
         return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
     }
 
-    private static Object invoke(MethodHandle handle, Object... args) {
+    static Object invoke(MethodHandle handle, Object... args) {
         try {
             return handle.invokeWithArguments(args);
         } catch (RuntimeException | Error e) {
@@ -169,7 +169,7 @@ public final class LinuxCalls {
         }
     }
 
-    private static void check(int rc, MemorySegment state, String call, String subject) throws ErrnoException {
+    static void check(int rc, MemorySegment state, String call, String subject) throws ErrnoException {
         if (rc == -1) {
             int errno = (int) ERRNO_HANDLE.get(state, 0L);
             throw new ErrnoException(call, subject, errno, strerror(errno));

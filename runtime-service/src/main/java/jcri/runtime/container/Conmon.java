@@ -51,9 +51,27 @@ public final class Conmon {
             }
         }
         try (var sync = new SyncPipe(bundle.resolve("sync"))) {
-            spawn(sync, id, id, name, bundle, bundle.resolve("pidfile"), bundle.resolve("conmon.pid"), exitDir, runc, logPath, extra);
+            spawn(List.of(sync.path()), id, socketName(id), name, bundle, bundle.resolve("pidfile"), bundle.resolve("conmon.pid"),
+                    exitDir, runc, logPath, extra).waitFor(5, TimeUnit.SECONDS); // conmon's first process exits once it has forked
             return pid(sync, "create container " + name);
         }
+    }
+
+    /**
+     * The attach socket conmon made for a container or an exec session ({@code <socket dir>/<name>/attach},
+     * the name a short form of the id so the path stays under the kernel's 107-byte limit).
+     */
+    public Path attachSocket(String id) {
+        return socketDir.resolve(socketName(id)).resolve("attach");
+    }
+
+    /** Removes the link conmon left in the socket dir for {@code id}. */
+    public void forget(String id) throws IOException {
+        Files.deleteIfExists(socketDir.resolve(socketName(id)));
+    }
+
+    private static String socketName(String id) {
+        return id.length() <= 20 ? id : id.substring(0, 20);
     }
 
     /**
@@ -61,17 +79,77 @@ public final class Conmon {
      * logs its output to {@code logPath} and reports the exit code on the returned pipe, whose
      * pid message has been read already. The caller closes the pipe.
      */
-    public ExecSession exec(String id, String execId, Path bundle, Path dir, Runc runc, Path process, Path logPath)
+    public ExecSession exec(String id, String execId, Path dir, Runc runc, Path process, Path logPath)
             throws IOException, InterruptedException {
         var sync = new SyncPipe(dir.resolve("sync"));
         try {
-            // the session's own exit dir: conmon names exec exit files after the container, not the session
-            spawn(sync, id, execId, execId, bundle, dir.resolve("pid"), dir.resolve("conmon.pid"), dir, runc, logPath,
-                    List.of("-e", "--exec-process-spec", process.toString()));
+            spawnExec(List.of(sync.path()), id, execId, dir, runc, process, logPath, List.of()).waitFor(5, TimeUnit.SECONDS);
             return new ExecSession(pid(sync, "run the command"), sync);
         } catch (IOException | InterruptedException | RuntimeException e) {
             sync.close();
             throw e;
+        }
+    }
+
+    /**
+     * Starts an exec session whose stdio is reached through its attach socket ({@link #attachSocket}
+     * of {@code execId}), its output not logged. conmon holds the command back until {@code attach} has connected, so no
+     * output is lost; {@code attach} gets the socket path and returns what it opened.
+     */
+    public <T extends AutoCloseable> AttachedExec<T> execAttached(String id, String execId, Path dir, Runc runc, Path process,
+            Stdio stdio, AttachFunction<T> attach) throws IOException, InterruptedException {
+        var extra = new ArrayList<String>(List.of("--exec-attach"));
+        if (stdio.tty()) {
+            extra.add("-t");
+        }
+        if (stdio.stdin()) {
+            extra.add("-i");
+        }
+        var sync = new SyncPipe(dir.resolve("sync"));
+        T attached = null;
+        try (var ready = new SyncPipe(dir.resolve("attach-pipe")); var start = new StartPipe(dir.resolve("start-pipe"))) {
+            var first = spawnExec(List.of(sync.path(), ready.path(), start.path()), id, execId, dir, runc, process, null, extra);
+            start.release(); // conmon waits for this before it forks
+            first.waitFor(5, TimeUnit.SECONDS);
+            if (ready.next(java.time.Duration.ofSeconds(CREATE_TIMEOUT_SECONDS)) == null) {
+                throw CriException.internal("conmon did not open the attach socket within " + CREATE_TIMEOUT_SECONDS + " s", null);
+            }
+            attached = attach.open(attachSocket(execId));
+            start.release(); // and for this before it runs the command
+            return new AttachedExec<>(new ExecSession(pid(sync, "run the command"), sync), attached);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (attached != null) {
+                closeQuietly(attached);
+            }
+            sync.close();
+            throw e;
+        }
+    }
+
+    /** Opens the stdio connection of an exec session from its attach socket path. */
+    @FunctionalInterface
+    public interface AttachFunction<T> {
+        T open(Path socket) throws IOException;
+    }
+
+    /** An exec session and the stdio connection opened before its command started. */
+    public record AttachedExec<T>(ExecSession session, T stdio) {
+    }
+
+    private Process spawnExec(List<Path> fifos, String id, String execId, Path dir, Runc runc, Path process, Path logPath,
+                              List<String> extra) throws IOException {
+        var args = new ArrayList<>(List.of("-e", "--exec-process-spec", process.toString()));
+        args.addAll(extra);
+        // the session's own bundle dir (for its ctl FIFO and attach socket) and exit dir (conmon names
+        // exec exit files after the container, not the session)
+        return spawn(fifos, id, execId, execId, dir, dir.resolve("pid"), dir.resolve("conmon.pid"), dir, runc, logPath, args);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // already failing
         }
     }
 
@@ -89,13 +167,22 @@ public final class Conmon {
         }
     }
 
-    private void spawn(SyncPipe sync, String id, String uuid, String name, Path bundle, Path pidFile, Path conmonPidFile,
-                       Path exits, Runc runc, Path logPath, List<String> extra) throws IOException, InterruptedException {
-        var args = new ArrayList<>(List.of("sh", "-c", "exec 3>\"$0\"; exec \"$@\"", sync.path().toString(),
-                binary.toString(), "--api-version", "1", "-c", id, "-u", uuid, "-n", name,
+    /**
+     * Starts conmon with {@code fifos} opened as fds 3, 4, 5… in the order sync pipe (written by
+     * conmon), attach pipe (written), start pipe (read), named to it by the {@code _OCI_*} variables.
+     */
+    private Process spawn(List<Path> fifos, String id, String uuid, String name, Path bundle, Path pidFile, Path conmonPidFile,
+                          Path exits, Runc runc, Path logPath, List<String> extra) throws IOException {
+        var redirects = new StringBuilder("exec");
+        for (int i = 0; i < fifos.size(); i++) {
+            redirects.append(' ').append(i + 3).append(i == 2 ? "<" : ">").append("\"$").append(i + 1).append('"');
+        }
+        var args = new ArrayList<>(List.of("sh", "-c", redirects + "; shift " + fifos.size() + "; exec \"$@\"", "conmon"));
+        fifos.forEach(fifo -> args.add(fifo.toString()));
+        args.addAll(List.of(binary.toString(), "--api-version", "1", "-c", id, "-u", uuid, "-n", name,
                 "-r", runc.binary().toString(), "-b", bundle.toString(),
                 "-p", pidFile.toString(), "-P", conmonPidFile.toString(),
-                "--exit-dir", exits.toString(), "-l", "k8s-file:" + logPath,
+                "--exit-dir", exits.toString(), "-l", logPath == null ? "none" : "k8s-file:" + logPath,
                 "--socket-dir-path", socketDir.toString(), "--log-level", "error"));
         for (var arg : runc.globalArgs()) {
             args.add("--runtime-arg");
@@ -110,8 +197,11 @@ public final class Conmon {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectErrorStream(true);
-        builder.environment().put("_OCI_SYNCPIPE", "3");
-        builder.start().waitFor(5, TimeUnit.SECONDS); // conmon's first process exits once it has forked
+        var names = List.of("_OCI_SYNCPIPE", "_OCI_ATTACHPIPE", "_OCI_STARTPIPE");
+        for (int i = 0; i < fifos.size(); i++) {
+            builder.environment().put(names.get(i), String.valueOf(i + 3));
+        }
+        return builder.start();
     }
 
     private static long pid(SyncPipe sync, String what) throws InterruptedException {

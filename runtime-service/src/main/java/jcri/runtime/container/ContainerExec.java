@@ -10,7 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
+import java.util.HexFormat;
+import java.util.OptionalInt;
 import jcri.api.CriException;
 import jcri.store.Trees;
 
@@ -25,6 +26,8 @@ public final class ContainerExec {
     /** stdout and stderr together keep at most this much (the kubelet's message limit, less room for framing). */
     public static final int MAX_OUTPUT = (16 << 20) - (64 << 10);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration FOREVER = Duration.ofDays(3650);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final ContainerManager containers;
     private final Conmon conmon;
 
@@ -39,25 +42,17 @@ public final class ContainerExec {
 
     /** Runs {@code cmd}; {@code timeout} zero means no deadline. */
     public Result execSync(String containerId, List<String> cmd, Duration timeout) throws IOException, InterruptedException {
-        if (cmd.isEmpty()) {
-            throw CriException.invalid("exec needs a command");
-        }
-        var record = containers.get(containerId);
-        if (!record.state().equals(ContainerRecord.RUNNING)) {
-            throw CriException.failedPrecondition("container %s is not running (%s)", record.id(), record.state());
-        }
-        var bundle = containers.bundle(record.id());
-        var execId = UUID.randomUUID().toString();
-        var dir = Files.createDirectories(bundle.resolve("exec").resolve(execId));
+        var prepared = prepare(containerId, cmd, false);
+        var dir = prepared.dir();
         try {
-            Files.write(dir.resolve("process.json"), JSON.writeValueAsBytes(process(bundle, cmd)));
             var log = dir.resolve("output.log");
-            try (var session = conmon.exec(record.id(), execId, bundle, dir, containers.runtimeOf(record), dir.resolve("process.json"), log)) {
-                var exit = session.awaitExit(timeout.isZero() ? Duration.ofDays(3650) : timeout);
+            try (var session = conmon.exec(prepared.record().id(), prepared.execId(), dir, containers.runtimeOf(prepared.record()),
+                    dir.resolve("process.json"), log)) {
+                var exit = session.awaitExit(timeout.isZero() ? FOREVER : timeout);
                 if (exit.isEmpty()) {
                     killTree(session.pid());
                     session.awaitExit(Duration.ofSeconds(5));
-                    throw new CriException(Status.Code.DEADLINE_EXCEEDED, "command " + cmd + " in container " + record.id()
+                    throw new CriException(Status.Code.DEADLINE_EXCEEDED, "command " + cmd + " in container " + prepared.record().id()
                             + " did not finish within " + timeout.toMillis() + " ms and was killed");
                 }
                 var output = CriLogReader.read(log, MAX_OUTPUT);
@@ -68,14 +63,94 @@ public final class ContainerExec {
             }
         } finally {
             Trees.delete(dir);
+            conmon.forget(prepared.execId());
         }
     }
 
-    /** The container's own process settings with {@code cmd} as args and no terminal. */
-    private static ObjectNode process(Path bundle, List<String> cmd) throws IOException {
+    /**
+     * Starts {@code cmd} with its stdio on an attach connection (with a terminal if {@code tty}, with
+     * stdin if {@code stdin}). Closing the session kills the command and everything it started if it
+     * is still running.
+     */
+    public StdioSession open(String containerId, List<String> cmd, boolean tty, boolean stdin) throws IOException, InterruptedException {
+        var prepared = prepare(containerId, cmd, tty);
+        var dir = prepared.dir();
+        try {
+            var attached = conmon.execAttached(prepared.record().id(), prepared.execId(), dir, containers.runtimeOf(prepared.record()),
+                    dir.resolve("process.json"), new Conmon.Stdio(tty, stdin, true), AttachConnection::open);
+            return new StdioSession(attached.stdio(), dir.resolve("ctl"), new ExecEnding(attached.session(), prepared.execId(), dir));
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            killDescendants(dir);
+            Trees.delete(dir);
+            conmon.forget(prepared.execId());
+            throw e;
+        }
+    }
+
+    private record Prepared(ContainerRecord record, String execId, Path dir) {
+    }
+
+    /** Checks the container runs and writes the session's process spec into a new session dir. */
+    private Prepared prepare(String containerId, List<String> cmd, boolean tty) throws IOException {
+        if (cmd.isEmpty()) {
+            throw CriException.invalid("exec needs a command");
+        }
+        var record = containers.get(containerId);
+        if (!record.state().equals(ContainerRecord.RUNNING)) {
+            throw CriException.failedPrecondition("container %s is not running (%s)", record.id(), record.state());
+        }
+        var bundle = containers.bundle(record.id());
+        var random = new byte[10];
+        RANDOM.nextBytes(random);
+        var execId = HexFormat.of().formatHex(random);
+        var dir = Files.createDirectories(bundle.resolve("exec").resolve(execId));
+        Files.write(dir.resolve("process.json"), JSON.writeValueAsBytes(process(bundle, cmd, tty)));
+        return new Prepared(record, execId, dir);
+    }
+
+    /** Ends an interactive exec session: its command killed if still running, its dir and socket link removed. */
+    private final class ExecEnding implements StdioSession.Ending {
+        private final Conmon.ExecSession session;
+        private final String execId;
+        private final Path dir;
+        private OptionalInt exit = OptionalInt.empty();
+
+        ExecEnding(Conmon.ExecSession session, String execId, Path dir) {
+            this.session = session;
+            this.execId = execId;
+            this.dir = dir;
+        }
+
+        @Override
+        public synchronized OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+            if (exit.isEmpty()) {
+                exit = session.awaitExit(timeout);
+            }
+            return exit;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (awaitExit(Duration.ZERO).isEmpty()) {
+                    killTree(session.pid());
+                    awaitExit(Duration.ofSeconds(5));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                session.close();
+                Trees.delete(dir);
+                conmon.forget(execId);
+            }
+        }
+    }
+
+    /** The container's own process settings with {@code cmd} as args. */
+    private static ObjectNode process(Path bundle, List<String> cmd, boolean tty) throws IOException {
         var spec = (ObjectNode) JSON.readTree(bundle.resolve("config.json").toFile());
         var process = ((ObjectNode) spec.get("process")).deepCopy();
-        process.put("terminal", false);
+        process.put("terminal", tty);
         var args = process.putArray("args");
         cmd.forEach(args::add);
         return process;

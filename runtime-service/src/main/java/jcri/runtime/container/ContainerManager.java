@@ -208,6 +208,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         releaseRootfs(record.id(), bundle.resolve("rootfs"), true);
         Trees.delete(bundle);
         Files.deleteIfExists(conmon.exitDir().resolve(record.id()));
+        conmon.forget(record.id());
         store.delete(record.id());
         containers.remove(record.id());
         exits.remove(record.id());
@@ -251,10 +252,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         if (!record.state().equals(ContainerRecord.RUNNING)) {
             throw CriException.failedPrecondition("container %s is not running", id);
         }
-        var ctl = containersDir.resolve(record.id()).resolve("ctl");
-        try (var out = java.nio.channels.FileChannel.open(ctl, java.nio.file.StandardOpenOption.WRITE)) {
-            out.write(java.nio.ByteBuffer.wrap("2 0 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-        }
+        jcri.linux.Fifos.writeLine(containersDir.resolve(record.id()).resolve("ctl").toString(), "2 0 0\n");
     }
 
     /** The container (by id or unambiguous prefix), its state refreshed from conmon's exit file. */

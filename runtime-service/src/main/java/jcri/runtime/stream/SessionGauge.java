@@ -1,0 +1,31 @@
+package jcri.runtime.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Counts the streaming sessions under way by kind ({@code jcri_stream_sessions{kind=exec|attach|portforward}}). */
+final class SessionGauge {
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+
+    SessionGauge(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Counts one session of {@code kind} until the returned handle is closed. */
+    Handle open(String kind) {
+        var count = open.computeIfAbsent(kind,
+                k -> registry.gauge("jcri_stream_sessions", io.micrometer.core.instrument.Tags.of("kind", k), new AtomicInteger()));
+        count.incrementAndGet();
+        return new Handle(count);
+    }
+
+    record Handle(AtomicInteger count) implements AutoCloseable {
+        @Override
+        public void close() {
+            count.decrementAndGet();
+        }
+    }
+}

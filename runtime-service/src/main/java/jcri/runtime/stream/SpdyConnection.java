@@ -1,0 +1,136 @@
+package jcri.runtime.stream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyGoAwayFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
+import io.netty.handler.codec.spdy.SpdyDataFrame;
+import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
+import io.netty.handler.codec.spdy.SpdyPingFrame;
+import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.SpdySynStreamFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server side of a SPDY/3.1 connection as Kubernetes streaming clients use it, on Netty's
+ * SPDY frame codec: the client opens streams (each answered at once with SYN_REPLY), data flows
+ * both ways, pings are echoed. Flow-control windows are not enforced in either direction, since
+ * the Go clients never send WINDOW_UPDATE; the connection's TCP back-pressure stands in for them.
+ */
+final class SpdyConnection extends ChannelInboundHandlerAdapter {
+    /** Seconds to wait, after GOAWAY, for the client to close before jcrid does. */
+    private static final long CLOSE_GRACE_SECONDS = 5;
+    private final Acceptor acceptor;
+    private final Map<Integer, SpdyStream> streams = new ConcurrentHashMap<>();
+    private ReadGate gate;
+    private ChannelHandlerContext context;
+    private int lastStreamId;
+
+    /** What the connection is for: it is handed each stream the client opens. */
+    interface Acceptor {
+        void accept(SpdyStream stream);
+
+        /** The client's connection is gone. */
+        void closed();
+    }
+
+    /** One client-opened stream: its headers, what the client sends and what goes back. */
+    record SpdyStream(int id, String type, io.netty.handler.codec.spdy.SpdyHeaders headers, InboundStream in, OutboundStream out) {
+        String header(String name) {
+            var value = headers.getAsString(name);
+            return value == null ? "" : value;
+        }
+    }
+
+    SpdyConnection(Acceptor acceptor) {
+        this.acceptor = acceptor;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        context = ctx;
+        gate = new ReadGate(ctx.channel());
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            switch (msg) {
+                case SpdySynStreamFrame syn -> open(ctx, syn);
+                case SpdyDataFrame data -> {
+                    var stream = streams.get(data.streamId());
+                    if (stream != null) {
+                        stream.in().offer(data.content());
+                        if (data.isLast()) {
+                            stream.in().end();
+                        }
+                    }
+                }
+                case SpdyRstStreamFrame reset -> {
+                    var stream = streams.remove(reset.streamId());
+                    if (stream != null) {
+                        stream.in().end();
+                    }
+                }
+                case SpdyPingFrame ping -> {
+                    if ((ping.id() & 1) == 1) { // the client's own ping: echo it
+                        ctx.writeAndFlush(ping);
+                        return;
+                    }
+                }
+                case SpdyGoAwayFrame ignored -> {
+                    // the client is done; it closes the connection once its streams have ended
+                }
+                default -> {
+                    // SETTINGS, WINDOW_UPDATE, HEADERS: nothing to do for these streams
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void open(ChannelHandlerContext ctx, SpdySynStreamFrame syn) {
+        int id = syn.streamId();
+        lastStreamId = Math.max(lastStreamId, id);
+        var out = new OutboundStream(ctx.channel(), buf -> new DefaultSpdyDataFrame(id, buf), () -> {
+            var end = new DefaultSpdyDataFrame(id);
+            end.setLast(true);
+            return end;
+        });
+        var headers = syn.headers();
+        var stream = new SpdyStream(id, headers.getAsString("streamtype"), headers, new InboundStream(gate), out);
+        streams.put(id, stream);
+        ctx.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+        if (syn.isLast()) {
+            stream.in().end();
+        }
+        acceptor.accept(stream);
+    }
+
+    /** Says the session is over: GOAWAY now, and the connection closed if the client has not closed it soon. */
+    void finish() {
+        var channel = context.channel();
+        if (channel.isActive()) {
+            channel.writeAndFlush(new DefaultSpdyGoAwayFrame(lastStreamId));
+            channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Closes the connection now. */
+    void abort() {
+        context.channel().close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        streams.values().forEach(s -> s.in().discard());
+        streams.clear();
+        acceptor.closed();
+        ctx.fireChannelInactive();
+    }
+}
