@@ -113,32 +113,48 @@ public final class ContainerExec {
         private final Conmon.ExecSession session;
         private final String execId;
         private final Path dir;
-        private OptionalInt exit = OptionalInt.empty();
+        private final java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
+        private final Thread waiter;
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         ExecEnding(Conmon.ExecSession session, String execId, Path dir) {
             this.session = session;
             this.execId = execId;
             this.dir = dir;
+            this.waiter = Thread.ofVirtual().name("exec-exit").start(() -> {
+                try {
+                    session.awaitExit(FOREVER).ifPresent(exit::complete);
+                } catch (InterruptedException e) {
+                    // the session was closed
+                }
+            });
         }
 
         @Override
-        public synchronized OptionalInt awaitExit(Duration timeout) throws InterruptedException {
-            if (exit.isEmpty()) {
-                exit = session.awaitExit(timeout);
+        public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+            try {
+                return OptionalInt.of(exit.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
+            } catch (java.util.concurrent.TimeoutException e) {
+                return OptionalInt.empty();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e);
             }
-            return exit;
         }
 
         @Override
         public void close() throws IOException {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
             try {
-                if (awaitExit(Duration.ZERO).isEmpty()) {
+                if (!exit.isDone()) {
                     killTree(session.pid());
                     awaitExit(Duration.ofSeconds(5));
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                waiter.interrupt();
                 session.close();
                 Trees.delete(dir);
                 conmon.forget(execId);

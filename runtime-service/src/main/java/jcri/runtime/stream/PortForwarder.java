@@ -38,7 +38,7 @@ final class PortForwarder {
                         .getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            clientGone.thenRun(() -> closeQuietly(socket));
+            clientGone.thenRunAsync(() -> closeQuietly(socket), task -> Thread.ofVirtual().start(task));
             try (socket) {
                 var upstream = Thread.ofVirtual().name("forward-in").start(() -> toPod(in, socket));
                 fromPod(socket, out);

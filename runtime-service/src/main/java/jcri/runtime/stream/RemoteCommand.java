@@ -59,7 +59,8 @@ final class RemoteCommand {
             return;
         }
         try (session) {
-            streams.clientGone().thenRun(() -> closeQuietly(session));
+            // off the event loop that completes it: closing an exec session waits for the command to die
+            streams.clientGone().thenRunAsync(() -> closeQuietly(session), task -> Thread.ofVirtual().start(task));
             var output = Thread.ofPlatform().daemon().name("stream-output").stackSize(256 * 1024)
                     .start(() -> copyOutput(session, streams, stdio.tty()));
             if (streams.stdin() != null) {
