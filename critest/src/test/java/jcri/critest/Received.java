@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** Bytes a streaming client received on one stream or channel, in order, and whether the stream ended. */
-final class Received {
+public final class Received {
     private static final byte[] END = new byte[0];
     private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
     private final ByteArrayOutputStream seen = new ByteArrayOutputStream();
@@ -37,7 +37,7 @@ final class Received {
     }
 
     /** Counts bytes until the end without keeping them (for large transfers). */
-    long countUntilEnd(Duration timeout) throws InterruptedException {
+    public long countUntilEnd(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long total = 0;
         while (true) {

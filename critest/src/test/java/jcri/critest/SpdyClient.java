@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A SPDY/3.1 streaming client as kubectl and crictl speak it (HTTP upgrade with
  * X-Stream-Protocol-Version, then client-opened streams), written on Netty's codecs for the specs.
  */
-final class SpdyClient implements AutoCloseable {
+public final class SpdyClient implements AutoCloseable {
     private static final MultiThreadIoEventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
     private final String protocol;
@@ -48,16 +48,16 @@ final class SpdyClient implements AutoCloseable {
     private final Map<Integer, Stream> streams = new ConcurrentHashMap<>();
 
     /** A stream this client opened. */
-    final class Stream {
+    public final class Stream {
         final int id;
-        final Received received = new Received();
+        public final Received received = new Received();
         final CompletableFuture<Void> replied = new CompletableFuture<>();
 
         Stream(int id) {
             this.id = id;
         }
 
-        void write(String text) {
+        public void write(String text) {
             write(text.getBytes(StandardCharsets.UTF_8));
         }
 
@@ -66,7 +66,7 @@ final class SpdyClient implements AutoCloseable {
         }
 
         /** Half-closes: the server reads the end of this stream. */
-        void close() {
+        public void close() {
             var fin = new DefaultSpdyDataFrame(id);
             fin.setLast(true);
             channel.writeAndFlush(fin).syncUninterruptibly();
@@ -87,7 +87,7 @@ final class SpdyClient implements AutoCloseable {
     }
 
     /** Connects and upgrades; fails unless the server switches protocols. */
-    static SpdyClient connect(String url, List<String> protocols) throws Exception {
+    public static SpdyClient connect(String url, List<String> protocols) throws Exception {
         var upgrade = upgrade(url, protocols);
         if (upgrade.client() == null) {
             throw new AssertionError("upgrade refused: " + upgrade.status() + " " + upgrade.body());
@@ -140,7 +140,7 @@ final class SpdyClient implements AutoCloseable {
     }
 
     /** Opens a stream with the given headers and waits for the server's reply. */
-    Stream open(Map<String, String> headers) throws Exception {
+    public Stream open(Map<String, String> headers) throws Exception {
         int id = nextId.getAndAdd(2);
         var stream = new Stream(id);
         streams.put(id, stream);

@@ -26,8 +26,16 @@ public final class Trees {
             }
 
             @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return FileVisitResult.CONTINUE; // removed by someone else meanwhile
+                }
+                throw e;
+            }
+
+            @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null) {
+                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
                     throw e;
                 }
                 Files.deleteIfExists(dir);

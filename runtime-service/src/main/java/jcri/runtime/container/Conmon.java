@@ -84,7 +84,7 @@ public final class Conmon {
         var sync = new SyncPipe(dir.resolve("sync"));
         try {
             spawnExec(List.of(sync.path()), id, execId, dir, runc, process, logPath, List.of()).waitFor(5, TimeUnit.SECONDS);
-            return new ExecSession(pid(sync, "run the command"), sync);
+            return new ExecSession(pid(sync, "run the command"), conmonPid(dir), sync);
         } catch (IOException | InterruptedException | RuntimeException e) {
             sync.close();
             throw e;
@@ -116,7 +116,7 @@ public final class Conmon {
             }
             attached = attach.open(attachSocket(execId));
             start.release(); // and for this before it runs the command
-            return new AttachedExec<>(new ExecSession(pid(sync, "run the command"), sync), attached);
+            return new AttachedExec<>(new ExecSession(pid(sync, "run the command"), conmonPid(dir), sync), attached);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (attached != null) {
                 closeQuietly(attached);
@@ -153,17 +153,35 @@ public final class Conmon {
         }
     }
 
-    /** A running exec session: its process's host pid and the pipe its exit code will come on. */
-    public record ExecSession(long pid, SyncPipe pipe) implements AutoCloseable {
+    /** A running exec session: its process's host pid, its conmon's, and the pipe the exit code will come on. */
+    public record ExecSession(long pid, long conmonPid, SyncPipe pipe) implements AutoCloseable {
         /** The exit code, or empty if the command is still running after {@code timeout}. */
         public java.util.OptionalInt awaitExit(java.time.Duration timeout) throws InterruptedException {
             var message = pipe.next(timeout);
             return message == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(message.path("data").asInt(-1));
         }
 
+        /** Waits (briefly) for conmon to finish writing and exit, so the session dir can be removed. */
         @Override
         public void close() throws IOException {
+            ProcessHandle.of(conmonPid).ifPresent(conmon -> {
+                try {
+                    conmon.onExit().get(2, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // a conmon still running is killed with its session's command by the caller
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
             pipe.close();
+        }
+    }
+
+    private static long conmonPid(Path dir) throws IOException {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve("conmon.pid")).strip());
+        } catch (java.nio.file.NoSuchFileException | NumberFormatException e) {
+            return -1;
         }
     }
 
