@@ -67,6 +67,19 @@ class StatsSpec {
             var pods = cri.runtime().listPodSandboxStats(ListPodSandboxStatsRequest.newBuilder()
                     .setFilter(PodSandboxStatsFilter.newBuilder().setId(podId)).build()).getStatsList();
             assertEquals(1, pods.size());
+            var descriptors = cri.runtime().listMetricDescriptors(jcri.api.v1.ListMetricDescriptorsRequest.getDefaultInstance())
+                    .getDescriptorsList().stream().map(jcri.api.v1.MetricDescriptor::getName).toList();
+            assertTrue(descriptors.contains("container_memory_working_set_bytes"), descriptors.toString());
+            var podMetrics = cri.runtime().listPodSandboxMetrics(jcri.api.v1.ListPodSandboxMetricsRequest.getDefaultInstance())
+                    .getPodMetricsList().stream().filter(m -> m.getPodSandboxId().equals(podId)).findFirst().orElseThrow();
+            var containerMetrics = podMetrics.getContainerMetrics(0);
+            assertEquals(id, containerMetrics.getContainerId());
+            var cpu = containerMetrics.getMetricsList().stream().filter(m -> m.getName().equals("container_cpu_usage_seconds_total"))
+                    .findFirst().orElseThrow();
+            assertEquals(jcri.api.v1.MetricType.COUNTER, cpu.getMetricType());
+            assertTrue(cpu.getValue().getValue() >= 1, cpu.toString());
+            assertTrue(podMetrics.getMetricsList().stream().anyMatch(m -> m.getName().equals("container_network_receive_bytes_total")
+                    && m.getLabelValuesList().contains("eth0")), podMetrics.getMetricsList().toString());
         } finally {
             Pods.destroy(cri, podId);
         }

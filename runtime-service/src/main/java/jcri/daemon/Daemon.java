@@ -44,6 +44,7 @@ import jcri.runtime.sandbox.SandboxRecord;
 import jcri.runtime.stats.CgroupReader;
 import jcri.runtime.stats.StatsCollector;
 import jcri.runtime.stats.StatsHandler;
+import jcri.runtime.stats.MetricsHandler;
 import jcri.runtime.stream.StreamingHandler;
 import jcri.runtime.stream.StreamingServer;
 import jcri.runtime.sandbox.PodDialer;
@@ -92,6 +93,7 @@ final class Daemon implements AutoCloseable {
                 Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups, events);
         resources.add(containers);
         var exec = new ContainerExec(containers, conmon);
+        var stats = new StatsCollector(containers, images.snapshotter(), cgroups);
         var streaming = StreamingServer.start(config.streaming(), exec, new ContainerAttach(containers, conmon),
                 new PodDialer(sandboxes), registry);
         resources.add(streaming);
@@ -101,8 +103,8 @@ final class Daemon implements AutoCloseable {
                 new ContainerHandler(containers),
                 new ContainerEventsHandler(events, containers, sandboxes),
                 new StreamingHandler(exec, containers, sandboxes, streaming),
-                new StatsHandler(new StatsCollector(containers, images.snapshotter(), cgroups), containers, sandboxes,
-                        root.resolve("snapshots")));
+                new StatsHandler(stats, containers, sandboxes, root.resolve("snapshots")),
+                new MetricsHandler(stats, sandboxes));
 
         if (!config.metrics().address().isEmpty()) {
             resources.add(MetricsServer.start(config.metrics().address(), registry));

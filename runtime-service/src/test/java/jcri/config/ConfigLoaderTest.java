@@ -29,6 +29,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theShippedConfigFileLoadsAndStatesTheDefaults() {
+        var shipped = loader.load(Path.of("../deploy/etc/config.toml"), true);
+        assertEquals(JcriConfig.defaults(), shipped);
+    }
+
+    @Test
     void missingRequiredFileIsAnError(@TempDir Path dir) {
         var e = assertThrows(ConfigException.class, () -> loader.load(dir.resolve("absent.toml"), true));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
