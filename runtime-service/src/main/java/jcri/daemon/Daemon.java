@@ -94,15 +94,16 @@ final class Daemon implements AutoCloseable {
         resources.add(containers);
         var exec = new ContainerExec(containers, conmon);
         var stats = new StatsCollector(containers, images.snapshotter(), cgroups);
-        var streaming = StreamingServer.start(config.streaming(), exec, new ContainerAttach(containers, conmon),
-                new PodDialer(sandboxes), registry);
+        var attach = new ContainerAttach(containers, conmon);
+        var dialer = new PodDialer(sandboxes);
+        var streaming = StreamingServer.start(config.streaming(), exec, attach, dialer, registry);
         resources.add(streaming);
         var runtimeFamilies = List.<RuntimeServiceGrpc.AsyncService>of(
                 new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
                 new PodSandboxHandler(sandboxes, containers, runtime.defaultStopTimeoutSeconds()),
                 new ContainerHandler(containers),
                 new ContainerEventsHandler(events, containers, sandboxes),
-                new StreamingHandler(exec, containers, sandboxes, streaming),
+                new StreamingHandler(exec, containers, attach, dialer, streaming),
                 new StatsHandler(stats, containers, sandboxes, root.resolve("snapshots")),
                 new MetricsHandler(stats, sandboxes));
 

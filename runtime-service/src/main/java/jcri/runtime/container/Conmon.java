@@ -94,10 +94,10 @@ public final class Conmon {
     /**
      * Starts an exec session whose stdio is reached through its attach socket ({@link #attachSocket}
      * of {@code execId}), its output not logged. conmon holds the command back until {@code attach} has connected, so no
-     * output is lost; {@code attach} gets the socket path and returns what it opened.
+     * output is lost.
      */
-    public <T extends AutoCloseable> AttachedExec<T> execAttached(String id, String execId, Path dir, Runc runc, Path process,
-            Stdio stdio, AttachFunction<T> attach) throws IOException, InterruptedException {
+    public AttachedExec execAttached(String id, String execId, Path dir, Runc runc, Path process, Stdio stdio)
+            throws IOException, InterruptedException {
         var extra = new ArrayList<String>(List.of("--exec-attach"));
         if (stdio.tty()) {
             extra.add("-t");
@@ -106,7 +106,7 @@ public final class Conmon {
             extra.add("-i");
         }
         var sync = new SyncPipe(dir.resolve("sync"));
-        T attached = null;
+        AttachConnection attached = null;
         try (var ready = new SyncPipe(dir.resolve("attach-pipe")); var start = new StartPipe(dir.resolve("start-pipe"))) {
             var first = spawnExec(List.of(sync.path(), ready.path(), start.path()), id, execId, dir, runc, process, null, extra);
             start.release(); // conmon waits for this before it forks
@@ -114,26 +114,20 @@ public final class Conmon {
             if (ready.next(java.time.Duration.ofSeconds(CREATE_TIMEOUT_SECONDS)) == null) {
                 throw CriException.internal("conmon did not open the attach socket within " + CREATE_TIMEOUT_SECONDS + " s", null);
             }
-            attached = attach.open(attachSocket(execId));
+            attached = AttachConnection.open(attachSocket(execId));
             start.release(); // and for this before it runs the command
-            return new AttachedExec<>(new ExecSession(pid(sync, "run the command"), conmonPid(dir), sync), attached);
+            return new AttachedExec(new ExecSession(pid(sync, "run the command"), conmonPid(dir), sync), attached);
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (attached != null) {
-                closeQuietly(attached);
+                attached.close();
             }
             sync.close();
             throw e;
         }
     }
 
-    /** Opens the stdio connection of an exec session from its attach socket path. */
-    @FunctionalInterface
-    public interface AttachFunction<T> {
-        T open(Path socket) throws IOException;
-    }
-
     /** An exec session and the stdio connection opened before its command started. */
-    public record AttachedExec<T>(ExecSession session, T stdio) {
+    public record AttachedExec(ExecSession session, AttachConnection stdio) {
     }
 
     private Process spawnExec(List<Path> fifos, String id, String execId, Path dir, Runc runc, Path process, Path logPath,
@@ -143,14 +137,6 @@ public final class Conmon {
         // the session's own bundle dir (for its ctl FIFO and attach socket) and exit dir (conmon names
         // exec exit files after the container, not the session)
         return spawn(fifos, id, execId, execId, dir, dir.resolve("pid"), dir.resolve("conmon.pid"), dir, runc, logPath, args);
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        try {
-            closeable.close();
-        } catch (Exception e) {
-            // already failing
-        }
     }
 
     /** A running exec session: its process's host pid, its conmon's, and the pipe the exit code will come on. */

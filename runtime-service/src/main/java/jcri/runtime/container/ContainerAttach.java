@@ -15,18 +15,21 @@ public final class ContainerAttach {
         this.conmon = conmon;
     }
 
+    /** The running container an attach with (or without) {@code stdin} may reach; the reason it may not otherwise. */
+    public ContainerRecord check(String containerId, boolean stdin) {
+        var record = containers.running(containerId);
+        if (stdin && !record.parsedConfig().getStdin()) {
+            throw CriException.invalid("container %s was not created with stdin, so attach cannot send it input", record.id());
+        }
+        return record;
+    }
+
     /**
      * Attaches to the container's stdio; {@code stdin} asks for its input too, which the container
      * must have been created with. Closing the session detaches and leaves the container running.
      */
     public StdioSession attach(String containerId, boolean stdin) throws IOException {
-        var record = containers.get(containerId);
-        if (!record.state().equals(ContainerRecord.RUNNING)) {
-            throw CriException.failedPrecondition("container %s is not running (%s)", record.id(), record.state());
-        }
-        if (stdin && !record.parsedConfig().getStdin()) {
-            throw CriException.invalid("container %s was not created with stdin, so attach cannot send it input", record.id());
-        }
+        var record = check(containerId, stdin);
         var io = AttachConnection.open(conmon.attachSocket(record.id()));
         return new StdioSession(io, containers.bundle(record.id()).resolve("ctl"), new StdioSession.Ending() {
             @Override

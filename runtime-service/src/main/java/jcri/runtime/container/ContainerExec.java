@@ -77,7 +77,7 @@ public final class ContainerExec {
         var dir = prepared.dir();
         try {
             var attached = conmon.execAttached(prepared.record().id(), prepared.execId(), dir, containers.runtimeOf(prepared.record()),
-                    dir.resolve("process.json"), new Conmon.Stdio(tty, stdin, true), AttachConnection::open);
+                    dir.resolve("process.json"), new Conmon.Stdio(tty, stdin, true));
             return new StdioSession(attached.stdio(), dir.resolve("ctl"), new ExecEnding(attached.session(), prepared.execId(), dir));
         } catch (IOException | InterruptedException | RuntimeException e) {
             killDescendants(dir);
@@ -95,10 +95,7 @@ public final class ContainerExec {
         if (cmd.isEmpty()) {
             throw CriException.invalid("exec needs a command");
         }
-        var record = containers.get(containerId);
-        if (!record.state().equals(ContainerRecord.RUNNING)) {
-            throw CriException.failedPrecondition("container %s is not running (%s)", record.id(), record.state());
-        }
+        var record = containers.running(containerId);
         var bundle = containers.bundle(record.id());
         var random = new byte[10];
         RANDOM.nextBytes(random);
@@ -137,7 +134,7 @@ public final class ContainerExec {
             } catch (java.util.concurrent.TimeoutException e) {
                 return OptionalInt.empty();
             } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(e);
+                throw new IllegalStateException("only ever completed normally", e);
             }
         }
 

@@ -248,11 +248,17 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
 
     /** Asks conmon to reopen the container's log file (after the kubelet rotated it). */
     public void reopenLog(String id) throws IOException {
-        var record = get(id);
-        if (!record.state().equals(ContainerRecord.RUNNING)) {
-            throw CriException.failedPrecondition("container %s is not running", id);
-        }
+        var record = running(id);
         jcri.linux.Fifos.writeLine(containersDir.resolve(record.id()).resolve("ctl").toString(), "2 0 0\n");
+    }
+
+    /** The container, which must be running (FAILED_PRECONDITION otherwise). */
+    public ContainerRecord running(String idOrPrefix) {
+        var record = get(idOrPrefix);
+        if (!record.state().equals(ContainerRecord.RUNNING)) {
+            throw CriException.failedPrecondition("container %s is not running (%s)", record.id(), record.state());
+        }
+        return record;
     }
 
     /** The container (by id or unambiguous prefix), its state refreshed from conmon's exit file. */
@@ -403,10 +409,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             case POD -> podNs.pid() instanceof NamespaceRef.Join ? podNs.pid() : new NamespaceRef.Fresh();
             case NODE -> new NamespaceRef.Host();
             case TARGET -> {
-                var target = get(options.getTargetId());
-                if (!target.state().equals(ContainerRecord.RUNNING)) {
-                    throw CriException.failedPrecondition("target container %s is not running", options.getTargetId());
-                }
+                var target = running(options.getTargetId());
                 yield new NamespaceRef.Join(Path.of("/proc/" + target.pid() + "/ns/pid"));
             }
             default -> new NamespaceRef.Fresh();

@@ -24,10 +24,7 @@ public final class PodDialer {
         if (port < 1 || port > 65535) {
             throw CriException.invalid("port %d is not between 1 and 65535", port);
         }
-        var pod = pods.get(podId);
-        if (!pod.ready()) {
-            throw CriException.failedPrecondition("pod %s is not ready", pod.id());
-        }
+        var pod = ready(podId);
         if (pod.netns().isEmpty()) {
             return dial(port);
         }
@@ -38,6 +35,15 @@ public final class PodDialer {
         } catch (Exception e) {
             throw new IOException(e);
         }
+    }
+
+    /** The pod, which must be ready: a stopped pod has no network namespace to reach. */
+    public SandboxRecord ready(String podId) {
+        var pod = pods.get(podId);
+        if (!pod.ready()) {
+            throw CriException.failedPrecondition("pod sandbox %s is not ready", pod.id());
+        }
+        return pod;
     }
 
     private static SocketChannel dial(int port) throws IOException {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jcri.runtime.container.ContainerAttach;
@@ -135,22 +134,5 @@ final class RemoteCommand {
         } catch (IOException e) {
             LOG.log(Level.FINE, "closing stream session", e);
         }
-    }
-
-    static List<String> streamTypes(StreamRequest.Stdio stdio, boolean resize) {
-        var types = new java.util.ArrayList<String>(List.of("error"));
-        if (stdio.stdin()) {
-            types.add("stdin");
-        }
-        if (stdio.stdout()) {
-            types.add("stdout");
-        }
-        if (stdio.stderr() && !stdio.tty()) {
-            types.add("stderr");
-        }
-        if (stdio.tty() && resize) {
-            types.add("resize");
-        }
-        return types;
     }
 }

@@ -27,7 +27,7 @@ final class SpdyRemoteCommand implements SpdyConnection.Acceptor {
         this.protocol = protocol;
         this.command = command;
         // protocols before v3 have no resize stream
-        this.expected = RemoteCommand.streamTypes(stdio, protocol.startsWith("v3.") || protocol.startsWith("v4."));
+        this.expected = streamTypes(stdio, protocol.startsWith("v3.") || protocol.startsWith("v4."));
     }
 
     void bind(SpdyConnection connection, io.netty.channel.EventLoop loop) {
@@ -75,5 +75,23 @@ final class SpdyRemoteCommand implements SpdyConnection.Acceptor {
     @Override
     public void closed() {
         gone.complete(null);
+    }
+
+    /** The stream types a client opens for this request: error always, the others as asked. */
+    private static List<String> streamTypes(StreamRequest.Stdio stdio, boolean resize) {
+        var types = new java.util.ArrayList<String>(List.of("error"));
+        if (stdio.stdin()) {
+            types.add("stdin");
+        }
+        if (stdio.stdout()) {
+            types.add("stdout");
+        }
+        if (stdio.stderr() && !stdio.tty()) {
+            types.add("stderr");
+        }
+        if (stdio.tty() && resize) {
+            types.add("resize");
+        }
+        return types;
     }
 }

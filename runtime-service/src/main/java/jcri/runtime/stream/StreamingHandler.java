@@ -16,8 +16,8 @@ import jcri.api.v1.PortForwardResponse;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.runtime.container.ContainerExec;
 import jcri.runtime.container.ContainerManager;
-import jcri.runtime.container.ContainerRecord;
-import jcri.runtime.sandbox.SandboxManager;
+import jcri.runtime.container.ContainerAttach;
+import jcri.runtime.sandbox.PodDialer;
 
 /**
  * CRI handlers for reaching into containers: ExecSync runs a command to completion; Exec, Attach
@@ -26,12 +26,15 @@ import jcri.runtime.sandbox.SandboxManager;
 public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
     private final ContainerExec exec;
     private final ContainerManager containers;
-    private final SandboxManager pods;
+    private final ContainerAttach attach;
+    private final PodDialer pods;
     private final StreamingServer server;
 
-    public StreamingHandler(ContainerExec exec, ContainerManager containers, SandboxManager pods, StreamingServer server) {
+    public StreamingHandler(ContainerExec exec, ContainerManager containers, ContainerAttach attach, PodDialer pods,
+                            StreamingServer server) {
         this.exec = exec;
         this.containers = containers;
+        this.attach = attach;
         this.pods = pods;
         this.server = server;
     }
@@ -58,7 +61,7 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
                 throw CriException.invalid("exec needs a command");
             }
             var stdio = stdio(request.getTty(), request.getStdin(), request.getStdout(), request.getStderr());
-            var id = running(request.getContainerId()).id();
+            var id = containers.running(nonEmpty(request.getContainerId())).id();
             return ExecResponse.newBuilder().setUrl(server.url(new StreamRequest.Exec(id, request.getCmdList(), stdio))).build();
         });
     }
@@ -67,10 +70,7 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
     public void attach(AttachRequest request, StreamObserver<AttachResponse> observer) {
         Rpc.unary(observer, () -> {
             var stdio = stdio(request.getTty(), request.getStdin(), request.getStdout(), request.getStderr());
-            var container = running(request.getContainerId());
-            if (stdio.stdin() && !container.parsedConfig().getStdin()) {
-                throw CriException.invalid("container %s was not created with stdin, so attach cannot send it input", container.id());
-            }
+            var container = attach.check(nonEmpty(request.getContainerId()), stdio.stdin());
             return AttachResponse.newBuilder().setUrl(server.url(new StreamRequest.Attach(container.id(), stdio))).build();
         });
     }
@@ -86,10 +86,7 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
                     throw CriException.invalid("port %d is not between 1 and 65535", port);
                 }
             }
-            var pod = pods.get(request.getPodSandboxId());
-            if (!pod.ready()) {
-                throw CriException.failedPrecondition("pod sandbox %s is not ready", pod.id());
-            }
+            var pod = pods.ready(request.getPodSandboxId());
             return PortForwardResponse.newBuilder()
                     .setUrl(server.url(new StreamRequest.PortForward(pod.id(), request.getPortList()))).build();
         });
@@ -105,14 +102,10 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
         return new StreamRequest.Stdio(tty, stdin, stdout, stderr);
     }
 
-    private ContainerRecord running(String containerId) {
+    private static String nonEmpty(String containerId) {
         if (containerId.isEmpty()) {
             throw CriException.invalid("container id is empty");
         }
-        var container = containers.get(containerId);
-        if (!container.state().equals(ContainerRecord.RUNNING)) {
-            throw CriException.failedPrecondition("container %s is not running (%s)", container.id(), container.state());
-        }
-        return container;
+        return containerId;
     }
 }
