@@ -45,24 +45,33 @@ public final class Jcrid {
         }
         Logs.configure(config.logLevel());
         var log = Logger.getLogger(Jcrid.class.getName());
-        Daemon daemon;
-        try {
-            daemon = new Daemon(config);
-        } catch (java.io.IOException e) {
-            fail("cannot start: " + e.getMessage());
-            return;
-        }
+        // The hook is in place before anything is made: a SIGTERM during start-up waits for start-up to
+        // finish and then undoes it, so no socket, mount or server is left behind.
+        var started = new java.util.concurrent.CompletableFuture<Daemon>();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jcrid-shutdown").unstarted(() -> {
             log.info("shutting down");
             try {
-                daemon.close();
-                log.info("stopped");
+                var running = started.join();
+                if (running != null) {
+                    running.close();
+                    log.info("stopped");
+                }
             } catch (RuntimeException | Error e) {
                 log.log(java.util.logging.Level.SEVERE, "shutdown failed", e);
             } finally {
                 DaemonLogManager.close();
             }
         }));
+        Daemon daemon = null;
+        try {
+            daemon = new Daemon(config);
+        } catch (java.io.IOException e) {
+            started.complete(null); // before exit, whose hooks wait for it
+            fail("cannot start: " + e.getMessage());
+            return;
+        } finally {
+            started.complete(daemon);
+        }
         log.info(() -> "jcrid " + BuildInfo.version() + " serving CRI on unix://" + config.socket());
         System.gc(); // start-up garbage is most of the heap: collect it once so the heap shrinks to what serving needs
         daemon.awaitTermination();
