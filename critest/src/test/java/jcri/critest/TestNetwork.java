@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A test-only CNI network: bridge {@code jcritest0} on 10.88.77.0/24 with host-local IPAM, portmap and loopback. */
+/**
+ * A test-only CNI network: bridge {@code jcritest<N>} on 10.88.(77+N).0/24 with host-local IPAM, portmap
+ * and loopback. N is {@code -Dcritest.net=N} (default 0), so two suites can run side by side on one host.
+ */
 public final class TestNetwork {
-    public static final String BRIDGE = "jcritest0";
-    public static final String SUBNET_PREFIX = "10.88.77.";
+    private static final int INDEX = Integer.getInteger("critest.net", 0);
+    public static final String BRIDGE = "jcritest" + INDEX;
+    public static final String SUBNET_PREFIX = "10.88." + (77 + INDEX) + ".";
 
     private TestNetwork() {
     }
