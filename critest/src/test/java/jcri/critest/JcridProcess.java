@@ -52,6 +52,31 @@ public final class JcridProcess implements AutoCloseable {
      * {@code deploy/bin/jcrid} and its JVM flags, as a node runs it.
      */
     public static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher) throws IOException {
+        return launch(dir, extraToml, viaLauncher, List.of());
+    }
+
+    /**
+     * Starts jcrid with the {@code jcri.test.pause-after} hook set to {@code step}: the first operation
+     * that finishes that step blocks there (see {@link #awaitPause}), ready to be SIGKILLed.
+     */
+    public static JcridProcess startPausingAfter(Path dir, String step) throws IOException, InterruptedException {
+        var process = launch(dir, "", false, List.of("-Djcri.test.pause-after=" + step));
+        process.awaitSocket(Duration.ofSeconds(30));
+        return process;
+    }
+
+    /** Waits until the daemon logs that it paused after its step. */
+    public void awaitPause(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!log().contains("paused after step")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("jcrid did not pause within " + timeout + ":\n" + log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher, List<String> jvmOptions) throws IOException {
         Files.createDirectories(dir);
         var socket = dir.resolve("state/jcri.sock");
         var metricsPort = freePort();
@@ -68,12 +93,16 @@ public final class JcridProcess implements AutoCloseable {
                 """.formatted(dir.resolve("root"), dir.resolve("state"), socket, metricsPort, dir.resolve("net.d"))
                 + extraToml);
         var log = dir.resolve("jcrid.log");
-        var command = viaLauncher
-                ? List.of(home().resolve("deploy/bin/jcrid").toString(), "--config", config.toString())
-                : List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-                        "-XX:+UseSerialGC", "-Djava.util.logging.manager=jcri.daemon.DaemonLogManager",
-                        "-cp", home().resolve("deploy/target/jcrid/lib") + "/*",
-                        "jcri.daemon.Jcrid", "--config", config.toString());
+        var command = new java.util.ArrayList<String>();
+        if (viaLauncher) {
+            command.addAll(List.of(home().resolve("deploy/bin/jcrid").toString(), "--config", config.toString()));
+        } else {
+            command.addAll(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
+                    "-XX:+UseSerialGC", "-Djava.util.logging.manager=jcri.daemon.DaemonLogManager"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", home().resolve("deploy/target/jcrid/lib") + "/*",
+                    "jcri.daemon.Jcrid", "--config", config.toString()));
+        }
         var process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -40,12 +40,18 @@ public final class Pods {
         }
     }
 
-    /** The busybox test image, pushed and pulled once per suite. */
-    public static synchronized String busybox(CriClient cri) {
+    /** The busybox test image, pushed to the suite's registry once, pulled by {@code cri}. */
+    public static String busybox(CriClient cri) {
+        var image = busyboxReference();
+        cri.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        return image;
+    }
+
+    /** The busybox test image's reference, pushed to the suite's registry once (not pulled). */
+    public static synchronized String busyboxReference() {
         if (busybox == null) {
             busybox = TestRegistry.push("critest/busybox", "1", TestImages.busybox());
         }
-        cri.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(busybox)).build());
         return busybox;
     }
 

@@ -50,7 +50,8 @@ public final class ImageManager implements ImageLookup {
         var puller = new ImagePuller(new jcri.image.registry.EndpointResolver(config.registries()), new jcri.image.registry.TokenCache(),
                 new jcri.image.registry.ManifestFetcher(jcri.image.registry.PlatformMatcher.node()), content, snapshots,
                 new jcri.image.unpack.LayerApplier(new jcri.image.unpack.LayerApplier.Limits(config.maxLayerUnpackedBytes(),
-                        config.maxExpansionRatio())), config.maxConcurrentDownloads(), metrics);
+                        config.maxExpansionRatio())), config.maxConcurrentDownloads(), metrics,
+                jcri.steps.Steps.of(registry));
         var manager = new ImageManager(new ImageStore(root.resolve("images")), content, snapshots, puller, metrics,
                 Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage());
         manager.collectGarbage();
@@ -219,6 +220,12 @@ public final class ImageManager implements ImageLookup {
             }
             long freed = content.retainOnly(keepBlobs);
             int layers = 0;
+            for (var info : snapshots.list()) {
+                if (info.kind() == Info.Kind.ACTIVE && info.key().startsWith(ImagePuller.EXTRACT_PREFIX)) {
+                    snapshots.remove(info.key()); // an unpack a crash interrupted: no pull runs while GC holds the lock
+                    layers++;
+                }
+            }
             boolean progress = true;
             while (progress) {
                 progress = false;

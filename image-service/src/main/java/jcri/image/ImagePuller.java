@@ -3,6 +3,7 @@ package jcri.image;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
+import jcri.steps.Steps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,8 @@ final class ImagePuller {
     private static final Logger LOG = Logger.getLogger(ImagePuller.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final int MAX_CONFIG_BYTES = 8 << 20;
+    /** Key prefix of the active snapshots a layer is unpacked into before it is committed. */
+    static final String EXTRACT_PREFIX = "extract-";
 
     private final EndpointResolver endpoints;
     private final TokenCache tokens;
@@ -51,9 +54,11 @@ final class ImagePuller {
     private final LayerApplier applier;
     private final int maxConcurrentDownloads;
     private final PullMetrics metrics;
+    private final Steps steps;
 
     ImagePuller(EndpointResolver endpoints, TokenCache tokens, ManifestFetcher manifests, ContentStore content,
-                Snapshotter snapshots, LayerApplier applier, int maxConcurrentDownloads, PullMetrics metrics) {
+                Snapshotter snapshots, LayerApplier applier, int maxConcurrentDownloads, PullMetrics metrics, Steps steps) {
+        this.steps = steps;
         this.endpoints = endpoints;
         this.tokens = tokens;
         this.manifests = manifests;
@@ -94,7 +99,9 @@ final class ImagePuller {
                 for (int i = 0; i < layers.size(); i++) {
                     var blob = await(fetched.get(i));
                     if (blob != null) {
-                        unpack(ref, layers.get(i), blob, diffIds.get(i), chainIds.get(i), parent);
+                        int layer = i;
+                        var below = parent;
+                        steps.run("layer_unpack", () -> unpack(ref, layers.get(layer), blob, diffIds.get(layer), chainIds.get(layer), below));
                     }
                     parent = chainIds.get(i);
                 }
@@ -151,7 +158,7 @@ final class ImagePuller {
         if (snapshotExists(chainId)) {
             return; // unpacked meanwhile by a pull of another image that shares the layer
         }
-        var key = "extract-" + UUID.randomUUID() + " " + chainId;
+        var key = EXTRACT_PREFIX + UUID.randomUUID() + " " + chainId;
         snapshots.prepare(key, parent);
         boolean committed = false;
         try {

@@ -11,13 +11,16 @@ import java.util.Map;
  * @param cgroupDriver {@code cgroupfs} or {@code systemd}
  * @param conmon path of the conmon binary
  * @param defaultStopTimeoutSeconds grace period of StopPodSandbox for each container
+ * @param defaultCgroupParent the cgroup of pods that name no {@code cgroup_parent}: a path for
+ *        cgroupfs, a slice for systemd; empty means {@code /jcri} or {@code jcri.slice}
  */
 public record RuntimeConfig(
         String defaultHandler,
         Map<String, RuntimeHandler> handlers,
         String cgroupDriver,
         String conmon,
-        Integer defaultStopTimeoutSeconds) {
+        Integer defaultStopTimeoutSeconds,
+        String defaultCgroupParent) {
 
     public RuntimeConfig {
         defaultHandler = JcriConfig.nonEmpty(defaultHandler, "runc");
@@ -37,12 +40,17 @@ public record RuntimeConfig(
         }
         conmon = JcriConfig.nonEmpty(conmon, "/usr/bin/conmon");
         defaultStopTimeoutSeconds = defaultStopTimeoutSeconds == null ? 10 : defaultStopTimeoutSeconds;
+        defaultCgroupParent = JcriConfig.nonEmpty(defaultCgroupParent, cgroupDriver.equals("systemd") ? "jcri.slice" : "/jcri");
+        if (cgroupDriver.equals("systemd") != defaultCgroupParent.endsWith(".slice")) {
+            throw new IllegalArgumentException("default_cgroup_parent '" + defaultCgroupParent + "' does not suit cgroup_driver "
+                    + cgroupDriver + " (systemd takes a slice name such as jcri.slice, cgroupfs a path such as /jcri)");
+        }
         if (defaultStopTimeoutSeconds < 0) {
             throw new IllegalArgumentException("default_stop_timeout_seconds must be 0 or more");
         }
     }
 
     static RuntimeConfig defaults() {
-        return new RuntimeConfig(null, null, null, null, null);
+        return new RuntimeConfig(null, null, null, null, null, null);
     }
 }

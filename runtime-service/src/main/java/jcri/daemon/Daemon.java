@@ -37,6 +37,7 @@ import jcri.runtime.oci.Capabilities;
 import jcri.runtime.oci.OciSpecBuilder;
 import jcri.runtime.sandbox.NamespacePinner;
 import jcri.runtime.sandbox.PidNamespaceHolder;
+import jcri.runtime.sandbox.PodCgroup;
 import jcri.runtime.sandbox.PodFilesWriter;
 import jcri.runtime.sandbox.PodSandboxHandler;
 import jcri.runtime.sandbox.SandboxManager;
@@ -49,6 +50,7 @@ import jcri.runtime.stream.StreamingHandler;
 import jcri.runtime.stream.StreamingServer;
 import jcri.runtime.sandbox.PodDialer;
 import jcri.runtime.container.ContainerAttach;
+import jcri.steps.Steps;
 import jcri.store.JsonStore;
 
 /** jcrid's object graph: every manager and handler is constructed and wired here, and nowhere else. */
@@ -77,11 +79,12 @@ final class Daemon implements AutoCloseable {
         var imageFamilies = List.<ImageServiceGrpc.AsyncService>of(new ImageServiceHandler(images, root));
 
         boolean systemd = runtime.cgroupDriver().equals("systemd");
+        var steps = Steps.of(registry);
         var cni = new Cni(Path.of(config.cni().confDir()), config.cni().binDirs().stream().map(Path::of).toList(), root.resolve("cni"));
         var sandboxes = new SandboxManager(
-                new SandboxManager.Settings(state, runtime.handlers().keySet(), runtime.defaultHandler(), runtime.cgroupDriver()),
+                new SandboxManager.Settings(state, runtime.handlers().keySet(), runtime.defaultHandler(), runtime.defaultCgroupParent()),
                 new JsonStore<>(root.resolve("pods"), SandboxRecord.class), new NamespacePinner(), new PodFilesWriter(), cni,
-                new PidNamespaceHolder(Path.of("/usr/bin/tini")));
+                new PidNamespaceHolder(Path.of("/usr/bin/tini")), new PodCgroup(Path.of("/sys/fs/cgroup"), systemd), steps);
         var runtimes = new java.util.HashMap<String, Runc>();
         runtime.handlers().forEach((name, handler) -> runtimes.put(name, new Runc(Path.of(handler.path()),
                 handler.root().isEmpty() ? state.resolve("runtime").resolve(name) : Path.of(handler.root()), systemd)));
@@ -90,8 +93,9 @@ final class Daemon implements AutoCloseable {
         var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
         var containers = new ContainerManager(state, runtime.cgroupDriver(), sandboxes, images, images.snapshotter(),
                 new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()), conmon,
-                Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups, events);
+                Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups, events, steps);
         resources.add(containers);
+        StateGauges.register(registry, containers, sandboxes);
         var exec = new ContainerExec(containers, conmon);
         var stats = new StatsCollector(containers, images.snapshotter(), cgroups);
         var attach = new ContainerAttach(containers, conmon);

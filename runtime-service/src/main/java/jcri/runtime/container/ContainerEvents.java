@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Container lifecycle events for any number of subscribers. Each subscriber has a bounded queue:
  * a subscriber that does not keep up loses events (counted in {@code jcri_container_events_dropped})
- * instead of slowing the runtime down.
+ * instead of slowing the runtime down. Also counts the containers the OOM killer ended
+ * ({@code jcri_container_oom_kills}).
  */
 public final class ContainerEvents {
     /** The four lifecycle transitions the CRI reports. */
@@ -23,12 +24,15 @@ public final class ContainerEvents {
 
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
     private final Counter dropped;
+    private final Counter oomKills;
     private final int capacity;
 
     public ContainerEvents(MeterRegistry registry, int capacity) {
         this.capacity = capacity;
         this.dropped = Counter.builder("jcri_container_events_dropped")
                 .description("Container events dropped because a subscriber did not keep up").register(registry);
+        this.oomKills = Counter.builder("jcri_container_oom_kills")
+                .description("Containers that exited because the kernel's OOM killer ended one of their processes").register(registry);
     }
 
     /** A subscriber's queue; close it when the subscriber goes away. */
@@ -50,6 +54,10 @@ public final class ContainerEvents {
         var subscription = new Subscription();
         subscribers.add(subscription);
         return subscription;
+    }
+
+    void oomKilled() {
+        oomKills.increment();
     }
 
     void publish(Event event) {

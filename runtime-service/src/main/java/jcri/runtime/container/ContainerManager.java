@@ -28,6 +28,8 @@ import jcri.runtime.oci.SpecInput;
 import jcri.runtime.sandbox.PodLookup;
 import jcri.runtime.sandbox.PodRuntime;
 import jcri.runtime.stats.CgroupReader;
+import jcri.runtime.sandbox.Ids;
+import jcri.steps.Steps;
 import jcri.snapshot.MountTable;
 import jcri.snapshot.SnapshotException;
 import jcri.snapshot.Snapshotter;
@@ -45,6 +47,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     /** File in the bundle naming the container's memory cgroup, for OOM checks after it exits. */
     private static final String MEMORY_CGROUP = "memory-cgroup";
+    private static final String OOM_KILLED = "OOMKilled";
 
     private final Path containersDir;
     private final String cgroupDriver;
@@ -61,11 +64,13 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final ExitWatcher watcher;
     private final CgroupReader cgroups;
     private final ContainerEvents events;
+    private final Steps steps;
 
     public ContainerManager(Path stateDir, String cgroupDriver, PodLookup pods, ImageLookup images, Snapshotter snapshots,
                             OciSpecBuilder specs, Conmon conmon, Map<String, Runc> runtimes, JsonStore<ContainerRecord> store,
-                            CgroupReader cgroups, ContainerEvents events) throws IOException {
+                            CgroupReader cgroups, ContainerEvents events, Steps steps) throws IOException {
         this.cgroups = cgroups;
+        this.steps = steps;
         this.events = events;
         this.containersDir = Files.createDirectories(stateDir.resolve("containers"));
         this.cgroupDriver = cgroupDriver;
@@ -80,9 +85,46 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             containers.put(record.id(), record);
             names.put(nameKey(record.podId(), record.parsedConfig()), record.id());
         }
+        sweepUnfinished();
         this.watcher = new ExitWatcher(conmon.exitDir(), this::onExit, this::checkMonitors);
         for (var record : List.copyOf(containers.values())) {
             reconcile(record);
+        }
+    }
+
+    /**
+     * Releases what a crash in the middle of {@link #create} left behind with no container record:
+     * the conmon and runtime state, the rootfs mount, the writable snapshot and the bundle.
+     */
+    private void sweepUnfinished() throws IOException {
+        var leftovers = new java.util.TreeSet<String>();
+        try (var dirs = Files.list(containersDir)) {
+            dirs.map(d -> d.getFileName().toString()).filter(Ids::valid).forEach(leftovers::add);
+        }
+        snapshots.list().stream().filter(i -> i.kind() == jcri.snapshot.Info.Kind.ACTIVE && Ids.valid(i.key()))
+                .map(jcri.snapshot.Info::key).forEach(leftovers::add);
+        leftovers.removeAll(containers.keySet());
+        for (var id : leftovers) {
+            LOG.warning("releasing container " + id + ", left half-made by a crash");
+            var bundle = containersDir.resolve(id);
+            try {
+                var conmonPid = bundle.resolve("conmon.pid");
+                if (Files.exists(conmonPid)) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(conmonPid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+                }
+                for (var runc : runtimes.values()) {
+                    runc.delete(id);
+                }
+                releaseRootfs(id, bundle.resolve("rootfs"), true);
+                Trees.delete(bundle);
+                Files.deleteIfExists(conmon.exitDir().resolve(id));
+                conmon.forget(id);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while releasing container " + id, e);
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("cannot release the remains of container " + id + ": " + e);
+            }
         }
     }
 
@@ -111,15 +153,15 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         boolean created = false;
         try {
             Files.createDirectories(rootfs);
-            MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs);
+            steps.run("rootfs_mount", () -> MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs));
             snapshot = true;
             var spec = specs.build(new SpecInput(id, config, pod.config(), image.spec(), rootfs,
                     namespaces(pod, config), pod.files(), cgroupsPath(pod, id)));
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
             var logPath = logPath(pod, config, bundle);
             Files.createDirectories(logPath.getParent());
-            long pid = conmon.create(id, name, bundle, runc, logPath,
-                    new Conmon.Stdio(config.getTty(), config.getStdin(), config.getStdinOnce()));
+            long pid = steps.time("runc_create", () -> conmon.create(id, name, bundle, runc, logPath,
+                    new Conmon.Stdio(config.getTty(), config.getStdin(), config.getStdinOnce())));
             created = true;
             var memoryCgroup = cgroups.memoryCgroup(pid);
             if (memoryCgroup.isPresent()) {
@@ -138,6 +180,8 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
                 }
                 releaseRootfs(id, rootfs, snapshot);
                 Trees.delete(bundle);
+                Files.deleteIfExists(conmon.exitDir().resolve(id));
+                conmon.forget(id);
             } catch (IOException | RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -159,7 +203,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         update(started); // before runc start, so an exit reported at once finds the start time
         publish(started, ContainerEvents.Type.STARTED);
         try {
-            runtime(record.handler()).start(record.id());
+            steps.run("runc_start", () -> runtime(record.handler()).start(record.id()));
         } catch (CriException e) {
             update(started.exited(Times.now(), 128, "StartError", e.getMessage()));
             throw e;
@@ -219,7 +263,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     @Override
     public void stopAll(String podId, long timeoutSeconds) throws IOException, InterruptedException {
         for (var record : forPod(podId)) {
-            stop(record.id(), timeoutSeconds);
+            steps.run("container_stop", () -> stop(record.id(), timeoutSeconds));
         }
     }
 
@@ -345,8 +389,8 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             int code = Integer.parseInt(text);
             var time = Files.getLastModifiedTime(file).toInstant();
             long finished = Math.max(Times.nanos(time), record.startedNanos());
-            var reason = oomKilled(id) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
-            update(record.exited(finished, code, reason, reason.equals("OOMKilled") ? "the kernel's OOM killer ended a process of the container" : ""));
+            var reason = oomKilled(id) ? OOM_KILLED : code == 0 ? "Completed" : "Error";
+            update(record.exited(finished, code, reason, reason.equals(OOM_KILLED) ? "the kernel's OOM killer ended a process of the container" : ""));
         } catch (IOException | NumberFormatException e) {
             LOG.warning("cannot read exit file " + file + ": " + e);
         }
@@ -365,6 +409,9 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         if (record.state().equals(ContainerRecord.EXITED)) {
             exits.computeIfAbsent(record.id(), k -> new CompletableFuture<>()).complete(null);
             if (!current.state().equals(ContainerRecord.EXITED)) {
+                if (record.reason().equals(OOM_KILLED)) {
+                    events.oomKilled();
+                }
                 publish(record, ContainerEvents.Type.STOPPED);
             }
         }

@@ -15,4 +15,9 @@ public final class Ids {
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
+
+    /** True for a string shaped like an id this class makes. */
+    public static boolean valid(String id) {
+        return id.length() == 64 && id.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    }
 }

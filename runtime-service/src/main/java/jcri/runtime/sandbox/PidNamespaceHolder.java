@@ -14,6 +14,7 @@ import jcri.api.CriException;
  * pod join {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and dies with the pod.
  */
 public final class PidNamespaceHolder {
+    private static final String PID_FILE = "pid-holder.pid";
     private final Path init;
 
     /** {@code init}: a reaping init for pid 1 (Debian's {@code tini}). */
@@ -38,6 +39,7 @@ public final class PidNamespaceHolder {
                 throw CriException.internal("the pod's PID namespace holder exited: " + Files.readString(podDir.resolve("pid-holder.log")), null);
             }
             if (childOf(process.pid())) {
+                Files.writeString(podDir.resolve(PID_FILE), Long.toString(process.pid()));
                 return process.pid();
             }
             TimeUnit.MILLISECONDS.sleep(2);
@@ -59,6 +61,15 @@ public final class PidNamespaceHolder {
     public static void stop(long holderPid) {
         if (holderPid > 0) {
             ProcessHandle.of(holderPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** Kills the holder recorded in a pod directory (for pods whose record a crash lost), if it still runs. */
+    public static void stopIn(Path podDir) throws IOException {
+        var file = podDir.resolve(PID_FILE);
+        if (Files.exists(file)) {
+            long pid = Long.parseLong(Files.readString(file).strip());
+            ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").endsWith("unshare")).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 

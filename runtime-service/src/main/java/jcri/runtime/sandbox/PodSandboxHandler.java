@@ -23,11 +23,16 @@ import jcri.api.v1.RunPodSandboxResponse;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.api.v1.StopPodSandboxRequest;
 import jcri.api.v1.StopPodSandboxResponse;
+import jcri.api.v1.UpdatePodSandboxResourcesRequest;
+import jcri.api.v1.UpdatePodSandboxResourcesResponse;
 import jcri.runtime.Filters;
 import jcri.runtime.Times;
 import jcri.runtime.container.PodContainers;
 
-/** CRI handlers for RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus and ListPodSandbox. */
+/**
+ * CRI handlers for RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox,
+ * StreamPodSandboxes and UpdatePodSandboxResources.
+ */
 public final class PodSandboxHandler implements RuntimeServiceGrpc.AsyncService {
     private final SandboxManager sandboxes;
     private final PodContainers containers;
@@ -66,6 +71,15 @@ public final class PodSandboxHandler implements RuntimeServiceGrpc.AsyncService 
                 sandboxes.remove(pod.get().id());
             }
             return RemovePodSandboxResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void updatePodSandboxResources(UpdatePodSandboxResourcesRequest request,
+                                          StreamObserver<UpdatePodSandboxResourcesResponse> observer) {
+        Rpc.unary(observer, () -> {
+            sandboxes.updateResources(request.getPodSandboxId(), request.getOverhead(), request.getResources());
+            return UpdatePodSandboxResourcesResponse.getDefaultInstance();
         });
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import jcri.api.CriException;
+import jcri.api.v1.LinuxContainerResources;
 import jcri.api.v1.NamespaceMode;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.runtime.network.Cni;
@@ -18,6 +19,7 @@ import jcri.runtime.network.PortMapping;
 import jcri.runtime.oci.NamespaceRef;
 import jcri.runtime.oci.PodNamespaces;
 import jcri.store.JsonStore;
+import jcri.steps.Steps;
 import jcri.store.Trees;
 
 /**
@@ -25,9 +27,10 @@ import jcri.store.Trees;
  * when asked, a PID-namespace holder. Knows nothing of gRPC; containers are handled by the caller.
  */
 public final class SandboxManager implements PodLookup {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SandboxManager.class.getName());
 
     /** Where pods live and how they are made. */
-    public record Settings(Path stateDir, java.util.Set<String> handlers, String defaultHandler, String cgroupDriver) {
+    public record Settings(Path stateDir, java.util.Set<String> handlers, String defaultHandler, String defaultCgroupParent) {
     }
 
     private final Settings settings;
@@ -36,20 +39,54 @@ public final class SandboxManager implements PodLookup {
     private final PodFilesWriter files;
     private final Cni cni;
     private final PidNamespaceHolder pidHolder;
+    private final Steps steps;
+    private final PodCgroup cgroup;
     private final Map<String, SandboxRecord> pods = new ConcurrentHashMap<>();
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
     public SandboxManager(Settings settings, JsonStore<SandboxRecord> store, NamespacePinner pinner, PodFilesWriter files,
-                          Cni cni, PidNamespaceHolder pidHolder) {
+                          Cni cni, PidNamespaceHolder pidHolder, PodCgroup cgroup, Steps steps) throws IOException {
         this.settings = settings;
         this.store = store;
         this.pinner = pinner;
         this.files = files;
         this.cni = cni;
         this.pidHolder = pidHolder;
+        this.steps = steps;
+        this.cgroup = cgroup;
         for (var record : store.all()) {
             pods.put(record.id(), record);
             names.put(nameKey(record.parsedConfig()), record.id());
+        }
+        sweepUnfinished();
+    }
+
+    /**
+     * Releases what a crash in the middle of {@link #run} left: a pod directory (pinned namespaces,
+     * shared files, PID-namespace holder) and a CNI attachment with no pod record.
+     */
+    private void sweepUnfinished() throws IOException {
+        var known = new java.util.HashSet<>(pods.keySet());
+        var podsDir = settings.stateDir().resolve("pods");
+        var leftovers = new java.util.TreeSet<>(cni.attachedPods());
+        if (Files.isDirectory(podsDir)) {
+            try (var dirs = Files.list(podsDir)) {
+                dirs.map(d -> d.getFileName().toString()).forEach(leftovers::add);
+            }
+        }
+        leftovers.removeAll(known);
+        for (var id : leftovers) {
+            LOG.warning("releasing pod " + id + ", left half-made by a crash");
+            try {
+                cni.delete(id);
+                PidNamespaceHolder.stopIn(podDir(id));
+                releaseFiles(podDir(id));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while releasing pod " + id, e);
+            } catch (IOException | RuntimeException e) {
+                LOG.warning("cannot release the remains of pod " + id + ": " + e);
+            }
         }
     }
 
@@ -80,7 +117,7 @@ public final class SandboxManager implements PodLookup {
         try {
             var hostname = !config.getHostname().isEmpty() ? config.getHostname()
                     : ownNetwork ? meta.getName() : Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-            pinner.pin(new NamespacePinner.Request(dir.resolve("ns"), ownNetwork, ownIpc, ownNetwork, hostname));
+            steps.run("netns_pin", () -> pinner.pin(new NamespacePinner.Request(dir.resolve("ns"), ownNetwork, ownIpc, ownNetwork, hostname)));
             var podFiles = files.write(dir, hostname, config.getDnsConfig(), "", ownIpc);
             if (options.getPid() == NamespaceMode.POD) {
                 pidHolderPid = pidHolder.start(dir);
@@ -88,9 +125,10 @@ public final class SandboxManager implements PodLookup {
             var ips = List.<String>of();
             if (ownNetwork) {
                 attached = true;
-                var result = cni.add(id, dir.resolve("ns/net"), new Cni.PodArgs(meta.getName(), meta.getNamespace(), meta.getUid()),
+                var result = steps.time("cni_add", () -> cni.add(id, dir.resolve("ns/net"),
+                        new Cni.PodArgs(meta.getName(), meta.getNamespace(), meta.getUid()),
                         config.getPortMappingsList().stream().map(p -> new PortMapping(p.getHostPort(), p.getContainerPort(),
-                                p.getProtocol().name().toLowerCase(), p.getHostIp())).toList());
+                                p.getProtocol().name().toLowerCase(), p.getHostIp())).toList()));
                 ips = result.ips();
                 files.updateHosts(podFiles, hostname, result.primaryIp());
             }
@@ -118,13 +156,13 @@ public final class SandboxManager implements PodLookup {
     }
 
     /** Marks the pod not ready and detaches its network; idempotent, unknown ids are fine. */
-    public void stop(String id) throws InterruptedException {
+    public void stop(String id) throws IOException, InterruptedException {
         var record = pods.get(id);
         if (record == null) {
             return;
         }
         PidNamespaceHolder.stop(record.pidHolder());
-        cni.delete(id);
+        steps.run("cni_del", () -> cni.delete(id));
         if (record.ready()) {
             var stopped = record.stopped();
             store.put(id, stopped);
@@ -149,6 +187,34 @@ public final class SandboxManager implements PodLookup {
         files.release(dir);
         pinner.release(dir.resolve("ns"));
         Trees.delete(dir);
+    }
+
+    /**
+     * Applies pod-level limits (the containers' sum plus the pod overhead) to the pod's own cgroup;
+     * FAILED_PRECONDITION for a pod that has none (no {@code cgroup_parent} in its config).
+     */
+    public void updateResources(String idOrPrefix, LinuxContainerResources overhead, LinuxContainerResources resources)
+            throws IOException {
+        var record = get(idOrPrefix);
+        if (record.parsedConfig().getLinux().getCgroupParent().isEmpty()) {
+            throw CriException.failedPrecondition("pod sandbox %s has no cgroup of its own (no cgroup_parent); its containers "
+                    + "share %s, which pod limits must not change", record.id(), record.cgroupParent());
+        }
+        cgroup.apply(record.cgroupParent(), sum(overhead, resources));
+    }
+
+    /** The pod's resources plus its overhead; 0 leaves a value unchanged, a negative limit means none. */
+    static LinuxContainerResources sum(LinuxContainerResources overhead, LinuxContainerResources pod) {
+        return LinuxContainerResources.newBuilder()
+                .setCpuShares(pod.getCpuShares() > 0 ? pod.getCpuShares() + Math.max(0, overhead.getCpuShares()) : 0)
+                .setCpuPeriod(pod.getCpuPeriod() > 0 ? pod.getCpuPeriod() : overhead.getCpuPeriod())
+                .setCpuQuota(limit(pod.getCpuQuota(), overhead.getCpuQuota()))
+                .setMemoryLimitInBytes(limit(pod.getMemoryLimitInBytes(), overhead.getMemoryLimitInBytes()))
+                .build();
+    }
+
+    private static long limit(long pod, long overhead) {
+        return pod <= 0 ? pod : pod + Math.max(0, overhead);
     }
 
     /** Resolves a full id or an unambiguous prefix; NOT_FOUND otherwise. */
@@ -185,10 +251,7 @@ public final class SandboxManager implements PodLookup {
 
     private String cgroupParent(PodSandboxConfig config) {
         var parent = config.getLinux().getCgroupParent();
-        if (!parent.isEmpty()) {
-            return parent;
-        }
-        return settings.cgroupDriver().equals("systemd") ? "jcri.slice" : "/jcri";
+        return parent.isEmpty() ? settings.defaultCgroupParent() : parent;
     }
 
     private Path podDir(String id) {
