@@ -108,9 +108,8 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             LOG.warning("releasing container " + id + ", left half-made by a crash");
             var bundle = containersDir.resolve(id);
             try {
-                var conmonPid = bundle.resolve("conmon.pid");
-                if (Files.exists(conmonPid)) {
-                    ProcessHandle.of(Long.parseLong(Files.readString(conmonPid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+                if (Files.exists(bundle.resolve("conmon.pid"))) {
+                    ProcessHandle.of(conmonPid(id)).ifPresent(ProcessHandle::destroyForcibly);
                 }
                 for (var runc : runtimes.values()) {
                     runc.delete(id);
@@ -336,12 +335,11 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             if (record.state().equals(ContainerRecord.EXITED)) {
                 continue;
             }
-            var pidFile = containersDir.resolve(record.id()).resolve("conmon.pid");
             try {
-                long conmonPid = Long.parseLong(Files.readString(pidFile).strip());
-                if (ProcessHandle.of(conmonPid).map(ProcessHandle::isAlive).orElse(false)) {
+                if (monitorAlive(record.id())) {
                     continue;
                 }
+                long conmonPid = conmonPid(record.id());
                 readExitFile(record.id());
                 if (containers.get(record.id()).state().equals(ContainerRecord.EXITED)) {
                     continue;
@@ -356,6 +354,20 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 LOG.fine(() -> "cannot check the monitor of " + record.id() + ": " + e);
             }
+        }
+    }
+
+    private long conmonPid(String id) throws IOException {
+        return Long.parseLong(Files.readString(containersDir.resolve(id).resolve("conmon.pid")).strip());
+    }
+
+    /** True while the container's conmon runs. */
+    private boolean monitorAlive(String id) {
+        try {
+            return ProcessHandle.of(conmonPid(id)).filter(p -> p.info().command().orElse("").endsWith("conmon"))
+                    .map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
         }
     }
 
@@ -421,11 +433,14 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         events.publish(new ContainerEvents.Event(record.id(), record.podId(), type, Times.now()));
     }
 
-    /** After a restart: exits that happened while jcrid was down, containers whose runtime record is gone. */
+    /**
+     * After a restart: exits that happened while jcrid was down, containers whose runtime record is
+     * gone. A container whose conmon still runs needs no runtime call: conmon reports its exit.
+     */
     private void reconcile(ContainerRecord record) {
         readExitFile(record.id());
         var current = containers.get(record.id());
-        if (current.state().equals(ContainerRecord.EXITED)) {
+        if (current.state().equals(ContainerRecord.EXITED) || monitorAlive(record.id())) {
             return;
         }
         try {

@@ -29,8 +29,17 @@ public final class CgroupReader {
         return new CgroupReader(Path.of("/sys/fs/cgroup"), Path.of("/proc"));
     }
 
+    /** Where one process's cgroup files are: its v1 controllers' directories, else its unified directory. */
+    public record Location(Map<String, Path> v1, Path v2) {
+    }
+
     /** The statistics of the cgroup {@code pid} is in, or empty if the process is gone. */
     public Optional<CgroupStats> read(long pid) {
+        return locate(pid).flatMap(this::read);
+    }
+
+    /** Where the cgroup of {@code pid} is (it stays there for the process's life), or empty if the process is gone. */
+    public Optional<Location> locate(long pid) {
         try {
             var v1 = new HashMap<String, Path>();
             Path v2 = null;
@@ -48,7 +57,16 @@ public final class CgroupReader {
                     }
                 }
             }
-            return Optional.of(v1.containsKey("memory") ? readV1(v1) : readV2(v2));
+            return Optional.of(new Location(Map.copyOf(v1), v2));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The statistics of a located cgroup, or empty if it is gone. */
+    public Optional<CgroupStats> read(Location where) {
+        try {
+            return Optional.of(where.v1().containsKey("memory") ? readV1(where.v1()) : readV2(where.v2()));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -40,7 +40,8 @@ public final class MetricsHandler implements RuntimeServiceGrpc.AsyncService {
 
     /** Metrics of every ready pod (a stopped pod has nothing running to measure). */
     private List<PodSandboxMetrics> all() {
-        stats.prune();
-        return sandboxes.list().stream().filter(p -> p.ready()).map(p -> PodMetrics.of(p, stats.pod(p.id()))).toList();
+        var byPod = StatsCollector.byPod(stats.containers());
+        return sandboxes.list().stream().filter(p -> p.ready())
+                .map(p -> PodMetrics.of(p, stats.pod(p.id(), byPod.getOrDefault(p.id(), List.of())))).toList();
     }
 }

@@ -20,7 +20,14 @@ public final class StatsCollector {
     private final ContainerManager containers;
     private final Snapshotter snapshots;
     private final CgroupReader cgroups;
+    private static final long LAYER_USAGE_TTL_NANOS = 10_000_000_000L;
     private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
+    private final Map<String, CgroupReader.Location> locations = new ConcurrentHashMap<>();
+    private final Map<String, TimedUsage> layerUsage = new ConcurrentHashMap<>();
+
+    /** A writable layer's usage and when it was measured: walking a layer is the costly part of a sample. */
+    private record TimedUsage(long measuredNanos, Usage usage) {
+    }
 
     /** One container's sample. */
     public record ContainerSample(ContainerRecord container, long timestamp, Optional<CgroupStats> cgroup, long nanoCores,
@@ -38,22 +45,58 @@ public final class StatsCollector {
         this.cgroups = cgroups;
     }
 
+    /**
+     * Samples one container. Its cgroup's location is looked up once per container; its writable
+     * layer is walked at most every 10 s (as cAdvisor does), the cgroup counters are read each time.
+     */
     public ContainerSample container(ContainerRecord record) {
         long now = Times.now();
-        var cgroup = record.state().equals(ContainerRecord.RUNNING) ? cgroups.read(record.pid()) : Optional.<CgroupStats>empty();
+        var cgroup = record.state().equals(ContainerRecord.RUNNING) ? cgroup(record) : Optional.<CgroupStats>empty();
         long cores = cgroup.map(c -> rate(record.id(), now, c.cpuNanos())).orElse(0L);
-        Usage layer;
-        try {
-            layer = snapshots.usage(record.id());
-        } catch (SnapshotException e) {
-            layer = new Usage(0, 0);
-        }
-        return new ContainerSample(record, now, cgroup, cores, layer);
+        return new ContainerSample(record, now, cgroup, cores, layerUsage(record.id()));
     }
 
-    public PodSample pod(String podId) {
+    private Optional<CgroupStats> cgroup(ContainerRecord record) {
+        var where = locations.get(record.id());
+        if (where == null) {
+            where = cgroups.locate(record.pid()).orElse(null);
+            if (where == null) {
+                return Optional.empty();
+            }
+            locations.put(record.id(), where);
+        }
+        var read = cgroups.read(where);
+        if (read.isEmpty()) {
+            locations.remove(record.id());
+        }
+        return read;
+    }
+
+    private Usage layerUsage(String id) {
+        long now = System.nanoTime();
+        var cached = layerUsage.get(id);
+        if (cached != null && now - cached.measuredNanos() < LAYER_USAGE_TTL_NANOS) {
+            return cached.usage();
+        }
+        Usage usage;
+        try {
+            usage = snapshots.usage(id);
+        } catch (SnapshotException e) {
+            usage = new Usage(0, 0);
+        }
+        layerUsage.put(id, new TimedUsage(now, usage));
+        return usage;
+    }
+
+    /** Containers grouped by pod (so sampling all pods costs one pass over the containers). */
+    public static Map<String, List<ContainerRecord>> byPod(List<ContainerRecord> all) {
+        return all.stream().collect(java.util.stream.Collectors.groupingBy(ContainerRecord::podId));
+    }
+
+    /** Samples a pod whose containers are {@code podContainers} (see {@link #byPod}). */
+    public PodSample pod(String podId, List<ContainerRecord> podContainers) {
         long now = Times.now();
-        var samples = containers.list().stream().filter(c -> c.podId().equals(podId)).map(this::container).toList();
+        var samples = podContainers.stream().map(this::container).toList();
         var total = samples.stream().map(s -> s.cgroup().orElse(CgroupStats.ZERO)).reduce(CgroupStats.ZERO, CgroupStats::plus);
         var network = samples.stream().filter(s -> s.cgroup().isPresent()).findFirst()
                 .map(s -> NetDev.read(s.container().pid())).orElse(List.of());
@@ -69,13 +112,17 @@ public final class StatsCollector {
         return (cpuNanos - previous[1]) * 1_000_000_000L / (now - previous[0]);
     }
 
-    /** Forgets the CPU samples of containers and pods that are gone. */
-    public void prune() {
+    /** Every container, states refreshed; what was kept for containers and pods that are gone is forgotten. */
+    public List<ContainerRecord> containers() {
+        var all = containers.list();
         var live = new java.util.HashSet<String>();
-        for (var c : containers.list()) {
+        for (var c : all) {
             live.add(c.id());
             live.add("pod:" + c.podId());
         }
         lastCpu.keySet().retainAll(live);
+        locations.keySet().retainAll(live);
+        layerUsage.keySet().retainAll(live);
+        return all;
     }
 }

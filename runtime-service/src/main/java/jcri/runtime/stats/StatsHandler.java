@@ -2,7 +2,6 @@ package jcri.runtime.stats;
 
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import jcri.api.Rpc;
 import jcri.api.v1.ContainerAttributes;
@@ -35,6 +34,7 @@ import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.api.v1.UInt64Value;
 import jcri.runtime.Filters;
 import jcri.runtime.container.ContainerManager;
+import jcri.runtime.container.ContainerRecord;
 import jcri.runtime.sandbox.SandboxManager;
 import jcri.runtime.sandbox.SandboxRecord;
 
@@ -70,21 +70,17 @@ public final class StatsHandler implements RuntimeServiceGrpc.AsyncService {
     }
 
     private List<ContainerStats> containerStats(ContainerStatsFilter filter) {
-        stats.prune();
-        var out = new ArrayList<ContainerStats>();
-        for (var record : containers.list()) {
-            if (Filters.idMatches(filter.getId(), record.id()) && Filters.idMatches(filter.getPodSandboxId(), record.podId())
-                    && Filters.labelsMatch(filter.getLabelSelectorMap(), record.parsedConfig().getLabelsMap())) {
-                out.add(toCri(stats.container(record)));
-            }
-        }
-        return out;
+        return stats.containers().parallelStream() // the cgroup file reads of many containers, on every core
+                .filter(record -> Filters.idMatches(filter.getId(), record.id()) && Filters.idMatches(filter.getPodSandboxId(), record.podId())
+                        && Filters.labelsMatch(filter.getLabelSelectorMap(), record.parsedConfig().getLabelsMap()))
+                .map(record -> toCri(stats.container(record)))
+                .toList();
     }
 
     @Override
     public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> observer) {
         Rpc.unary(observer, () -> PodSandboxStatsResponse.newBuilder()
-                .setStats(toCri(sandboxes.get(request.getPodSandboxId()))).build());
+                .setStats(toCri(sandboxes.get(request.getPodSandboxId()), StatsCollector.byPod(containers.list()))).build());
     }
 
     @Override
@@ -99,19 +95,16 @@ public final class StatsHandler implements RuntimeServiceGrpc.AsyncService {
     }
 
     private List<PodSandboxStats> podStats(PodSandboxStatsFilter filter) {
-        stats.prune();
-        var out = new ArrayList<PodSandboxStats>();
-        for (var pod : sandboxes.list()) {
-            if (Filters.idMatches(filter.getId(), pod.id())
-                    && Filters.labelsMatch(filter.getLabelSelectorMap(), pod.parsedConfig().getLabelsMap())) {
-                out.add(toCri(pod));
-            }
-        }
-        return out;
+        var byPod = StatsCollector.byPod(stats.containers());
+        return sandboxes.list().parallelStream()
+                .filter(pod -> Filters.idMatches(filter.getId(), pod.id())
+                        && Filters.labelsMatch(filter.getLabelSelectorMap(), pod.parsedConfig().getLabelsMap()))
+                .map(pod -> toCri(pod, byPod))
+                .toList();
     }
 
-    private PodSandboxStats toCri(SandboxRecord pod) {
-        var sample = stats.pod(pod.id());
+    private PodSandboxStats toCri(SandboxRecord pod, java.util.Map<String, List<ContainerRecord>> containersByPod) {
+        var sample = stats.pod(pod.id(), containersByPod.getOrDefault(pod.id(), List.of()));
         var config = pod.parsedConfig();
         var linux = LinuxPodSandboxStats.newBuilder()
                 .setCpu(cpu(sample.timestamp(), sample.total(), sample.nanoCores()))
