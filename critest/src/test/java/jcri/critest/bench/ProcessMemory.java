@@ -45,9 +45,14 @@ public final class ProcessMemory {
         throw new IllegalStateException("no " + name + " in " + file);
     }
 
-    /** The command name ({@code comm}) of {@code pid}. */
+    /** The file name of {@code pid}'s executable (not {@code comm}, which the kernel cuts to 15 characters). */
     public static String name(long pid) {
-        return status(pid, "Name:");
+        var exe = Path.of("/proc/" + pid + "/exe");
+        try {
+            return Files.readSymbolicLink(exe).getFileName().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + exe, e);
+        }
     }
 
     /** The parent of {@code pid}, 0 for none. */
