@@ -92,18 +92,31 @@ public final class CriBenchmark {
 
     private BenchmarkResult runAndCleanUp() throws Exception {
         Set<String> imagesBefore = imageIds();
+        BenchmarkResult result;
         try {
-            return run();
-        } finally {
-            int left = pods.removeAll(10);
-            if (left > 0) {
-                System.err.println("removed " + left + " pods left by the benchmark");
+            result = run();
+        } catch (Exception | Error failure) {
+            try {
+                cleanUp(imagesBefore);
+            } catch (Exception | Error cleanUp) {
+                failure.addSuppressed(cleanUp);
             }
-            pods.deleteLogs();
-            for (var id : imageIds()) {
-                if (!imagesBefore.contains(id)) {
-                    cri.images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(id)).build());
-                }
+            throw failure;
+        }
+        cleanUp(imagesBefore);
+        return result;
+    }
+
+    /** Removes this run's pods (also those a failure left), their logs, and every image that was not there before. */
+    private void cleanUp(Set<String> imagesBefore) throws InterruptedException {
+        int left = pods.removeAll(10);
+        if (left > 0) {
+            System.err.println("removed " + left + " pods left by the benchmark");
+        }
+        pods.deleteLogs();
+        for (var id : imageIds()) {
+            if (!imagesBefore.contains(id)) {
+                cri.images().removeImage(RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(id)).build());
             }
         }
     }
