@@ -100,7 +100,7 @@ public final class UpstreamCritestTarget {
     }
 
     /**
-     * The layer on top of busybox: every applet linked in /usr/bin, www-data (33), a user 1000 whose
+     * The layer on top of busybox: every applet linked in /usr/bin, a pgrep, www-data (33), a user 1000 whose
      * supplementary group 50000 exists only in the image's /etc/group, and a page for the web servers.
      */
     private static LayerBuilder base() throws IOException, InterruptedException {
@@ -113,6 +113,9 @@ public final class UpstreamCritestTarget {
         for (var applet : applets) {
             layer.symlink("usr/bin/" + applet, "/bin/busybox");
         }
+        // Debian's busybox has no pgrep applet; critest's sleep check calls it
+        layer.file("usr/bin/pgrep", "#!/bin/sh\nfor pid in $(pidof \"$@\"); do echo \"$pid\"; done\n[ -n \"$(pidof \"$@\")\" ]\n"
+                .getBytes(StandardCharsets.UTF_8), 0755);
         return layer.dir("etc")
                 .file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/bin/sh\n"
                         + "user-defined-in-image:x:1000:1000::/tmp:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n")
