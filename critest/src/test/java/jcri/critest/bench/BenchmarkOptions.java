@@ -50,6 +50,9 @@ record BenchmarkOptions(String endpoint, boolean containerd, int runs, int pods,
                 containerd = true;
                 continue;
             }
+            if (option.equals("--help")) {
+                throw new IllegalArgumentException(USAGE);
+            }
             if (rest.isEmpty()) {
                 throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
             }

@@ -63,7 +63,14 @@ public final class CriBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        var options = BenchmarkOptions.parse(args);
+        BenchmarkOptions options;
+        try {
+            options = BenchmarkOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         var dir = Files.createTempDirectory("cri-bench-");
         BenchmarkResult result;
         try (var runtime = start(options, dir); var cri = new CriClient(runtime.endpoint())) {

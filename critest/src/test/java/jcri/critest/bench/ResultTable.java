@@ -23,7 +23,8 @@ public final class ResultTable {
 
     private void print() {
         for (var r : results) {
-            out.printf("%s: %s at %s, handler \"%s\"%n", r.label(), r.runtime(), r.endpoint(), r.handler());
+            out.printf("%s: %s at %s, handler \"%s\", monitor %s%n", r.label(), r.runtime(), r.endpoint(), r.handler(),
+                    r.memory().monitor());
         }
         header("latency (ms, " + results.getFirst().runs() + " runs after warm-up)", "median", "p95", "max");
         for (var name : results.getFirst().latencies().keySet()) {
@@ -48,7 +49,7 @@ public final class ResultTable {
         var memory = results.getFirst().memory();
         header("memory, " + memory.containers() + " running containers", "RSS MiB", "PSS MiB", "processes");
         row("daemon", r -> usage(r.memory().daemon(), 1));
-        row("monitors (conmon / shim), total", r -> usage(r.memory().monitorsTotal(), r.memory().monitors()));
+        row("monitors, total", r -> usage(r.memory().monitorsTotal(), r.memory().monitors()));
         row("monitors per container", r -> usage(r.memory().perContainer(), 0));
         row("daemon + monitors", r -> usage(r.memory().daemon().plus(r.memory().monitorsTotal()), r.memory().monitors() + 1));
     }

@@ -40,7 +40,7 @@ public final class RuntimeUnderTest implements AutoCloseable {
         TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
         var jcrid = JcridProcess.launch(dir, "", true);
         try {
-            jcrid.awaitSocket(Duration.ofSeconds(60));
+            jcrid.awaitSocket(Duration.ofMinutes(5)); // the launcher first rebuilds the daemon if sources changed
         } catch (RuntimeException | IOException | InterruptedException e) {
             jcrid.close();
             throw e;
