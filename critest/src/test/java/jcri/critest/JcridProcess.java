@@ -30,8 +30,8 @@ public final class JcridProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Where the packaged daemon lives. */
-    static Path home() {
+    /** The jcri checkout holding the packaged daemon ({@code -Djcri.home}, default {@code ..}). */
+    public static Path home() {
         return Path.of(System.getProperty("jcri.home", "..")).toAbsolutePath().normalize();
     }
 

@@ -1,7 +1,6 @@
 package jcri.critest.bench;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +29,7 @@ public final class StartupBenchmark {
             try (var jcrid = JcridProcess.launch(dir, "", true)) {
                 long answered = awaitFirstVersion(jcrid);
                 Thread.sleep(5000);
-                long kib = rssKib(jcrid.process().pid());
+                long kib = ProcessMemory.rssKib(jcrid.process().pid());
                 if (i > 0) { // the first run writes the class-data archive
                     firstRpc.add((answered - start) / 1_000_000);
                     rss.add(kib / 1024);
@@ -63,15 +62,6 @@ public final class StartupBenchmark {
             Thread.sleep(2);
         }
         throw new IllegalStateException("jcrid did not answer:\n" + jcrid.log());
-    }
-
-    static long rssKib(long pid) throws Exception {
-        for (var line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS for " + pid);
     }
 
     static long median(List<Long> values) {

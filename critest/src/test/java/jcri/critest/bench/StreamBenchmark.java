@@ -45,9 +45,9 @@ public final class StreamBenchmark {
                         latencies.add((System.nanoTime() - t0) / 1e6);
                     }
                 }
-                var sorted = latencies.stream().sorted().toList();
+                var latency = Latency.of(latencies);
                 System.out.printf("ExecSync true: median %.1f ms, p95 %.1f ms, max %.1f ms over %d calls%n",
-                        sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1), sorted.getLast(), calls);
+                        latency.median(), latency.p95(), latency.max(), calls);
                 awaitServer(cri, container);
                 var rates = new ArrayList<Double>();
                 for (int i = -1; i < transfers; i++) {
