@@ -98,9 +98,8 @@ public final class NodeDutyBenchmark {
     }
 
     private static void print(String what, List<Double> millis, int items) {
-        var sorted = millis.stream().sorted().toList();
+        var l = Latency.of(millis);
         System.out.printf("%-90s median %7.1f ms  p95 %7.1f ms  max %7.1f ms  (%d runs, %d items)%n", what,
-                sorted.get(sorted.size() / 2), sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1), sorted.getLast(),
-                sorted.size(), items);
+                l.median(), l.p95(), l.max(), l.count(), items);
     }
 }
