@@ -30,7 +30,7 @@ public final class StartupBenchmark {
                 long answered = awaitFirstVersion(jcrid);
                 Thread.sleep(5000);
                 long kib = ProcessMemory.rssKib(jcrid.process().pid());
-                if (i > 0) { // the first run writes the class-data archive
+                if (i > 0) { // the first run only warms the page cache
                     firstRpc.add((answered - start) / 1_000_000);
                     rss.add(kib / 1024);
                 }

@@ -99,10 +99,7 @@ public final class CgroupReader {
     public static long oomKills(Path memoryCgroup) {
         for (var file : java.util.List.of("memory.events", "memory.oom_control")) {
             try {
-                var value = keyed(memoryCgroup.resolve(file)).get("oom_kill");
-                if (value != null) {
-                    return value;
-                }
+                return counters(memoryCgroup.resolve(file), "oom_kill")[0];
             } catch (IOException notThisVersion) {
                 // the other hierarchy's file
             }
@@ -121,46 +118,87 @@ public final class CgroupReader {
     private static CgroupStats readV1(Map<String, Path> dirs) throws IOException {
         long cpu = dirs.containsKey("cpuacct") ? number(dirs.get("cpuacct").resolve("cpuacct.usage")) : 0;
         var memory = dirs.get("memory");
-        var stat = keyed(memory.resolve("memory.stat"));
+        var stat = counters(memory.resolve("memory.stat"), "total_inactive_file", "total_rss", "total_pgfault", "total_pgmajfault");
         long usage = number(memory.resolve("memory.usage_in_bytes"));
-        long inactive = stat.getOrDefault("total_inactive_file", 0L);
         long limit = number(memory.resolve("memory.limit_in_bytes"));
-        long pids = dirs.containsKey("pids") && Files.exists(dirs.get("pids").resolve("pids.current"))
-                ? number(dirs.get("pids").resolve("pids.current")) : 0;
-        return new CgroupStats(cpu, usage, Math.max(0, usage - inactive), stat.getOrDefault("total_rss", 0L),
-                stat.getOrDefault("total_pgfault", 0L), stat.getOrDefault("total_pgmajfault", 0L),
+        long pids = dirs.containsKey("pids") ? optionalNumber(dirs.get("pids").resolve("pids.current")) : 0;
+        return new CgroupStats(cpu, usage, Math.max(0, usage - stat[0]), stat[1], stat[2], stat[3],
                 limit >= UNLIMITED_V1 ? 0 : limit, pids);
     }
 
     private static CgroupStats readV2(Path dir) throws IOException {
-        var cpu = keyed(dir.resolve("cpu.stat"));
-        var stat = keyed(dir.resolve("memory.stat"));
+        long cpuMicros = counters(dir.resolve("cpu.stat"), "usage_usec")[0];
+        var stat = counters(dir.resolve("memory.stat"), "inactive_file", "anon", "pgfault", "pgmajfault");
         long usage = number(dir.resolve("memory.current"));
         var max = Files.readString(dir.resolve("memory.max")).strip();
-        long pids = Files.exists(dir.resolve("pids.current")) ? number(dir.resolve("pids.current")) : 0;
-        return new CgroupStats(cpu.getOrDefault("usage_usec", 0L) * 1000, usage,
-                Math.max(0, usage - stat.getOrDefault("inactive_file", 0L)), stat.getOrDefault("anon", 0L),
-                stat.getOrDefault("pgfault", 0L), stat.getOrDefault("pgmajfault", 0L),
+        long pids = optionalNumber(dir.resolve("pids.current"));
+        return new CgroupStats(cpuMicros * 1000, usage, Math.max(0, usage - stat[0]), stat[1], stat[2], stat[3],
                 max.equals("max") ? 0 : Long.parseLong(max), pids);
     }
 
     private static long number(Path file) throws IOException {
-        return Long.parseLong(Files.readString(file).strip());
+        var bytes = Files.readAllBytes(file);
+        return parse(bytes, 0, bytes.length);
     }
 
-    /** "key value" lines. */
-    private static Map<String, Long> keyed(Path file) throws IOException {
-        var out = new HashMap<String, Long>();
-        for (var line : Files.readAllLines(file)) {
-            var kv = line.split(" ");
-            if (kv.length == 2) {
-                try {
-                    out.put(kv[0], Long.parseLong(kv[1]));
-                } catch (NumberFormatException ignored) {
-                    // not a counter
+    /** A number file that only some kernels or controllers have: 0 when absent. */
+    private static long optionalNumber(Path file) throws IOException {
+        try {
+            return number(file);
+        } catch (java.nio.file.NoSuchFileException absent) {
+            return 0;
+        }
+    }
+
+    /**
+     * The values of {@code keys} in a file of "key value" lines such as {@code memory.stat}, 0 for a
+     * key it lacks. Scans the bytes once without building strings: stats read these files for every
+     * container on every call.
+     */
+    static long[] counters(Path file, String... keys) throws IOException {
+        var bytes = Files.readAllBytes(file);
+        var values = new long[keys.length];
+        int line = 0;
+        while (line < bytes.length) {
+            int space = line;
+            while (space < bytes.length && bytes[space] != ' ' && bytes[space] != '\n') {
+                space++;
+            }
+            int end = space;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            for (int k = 0; k < keys.length; k++) {
+                if (space < end && named(bytes, line, space, keys[k])) {
+                    values[k] = parse(bytes, space + 1, end);
+                    break;
                 }
             }
+            line = end + 1;
         }
-        return out;
+        return values;
+    }
+
+    private static boolean named(byte[] bytes, int from, int to, String key) {
+        if (to - from != key.length()) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            if (bytes[from + i] != key.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A decimal number (optionally negative) in {@code bytes[from, to)}, surrounding whitespace ignored. */
+    private static long parse(byte[] bytes, int from, int to) {
+        while (from < to && Character.isWhitespace(bytes[from])) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(bytes[to - 1])) {
+            to--;
+        }
+        return Long.parseLong(new String(bytes, from, to - from, java.nio.charset.StandardCharsets.US_ASCII));
     }
 }
