@@ -65,11 +65,25 @@ public final class CgroupReader {
 
     /** The statistics of a located cgroup, or empty if it is gone. */
     public Optional<CgroupStats> read(Location where) {
+        return read(where, Files::readAllBytes);
+    }
+
+    /** The statistics of a located cgroup read through {@code files} (kept open between calls), or empty if it is gone. */
+    public Optional<CgroupStats> read(Location where, HeldFiles files) {
+        return read(where, files::read);
+    }
+
+    private static Optional<CgroupStats> read(Location where, Source source) {
         try {
-            return Optional.of(where.v1().containsKey("memory") ? readV1(where.v1()) : readV2(where.v2()));
+            return Optional.of(where.v1().containsKey("memory") ? readV1(where.v1(), source) : readV2(where.v2(), source));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** How a cgroup file's bytes are read. */
+    private interface Source {
+        byte[] bytes(Path file) throws IOException;
     }
 
     /** The memory cgroup directory of {@code pid}: the v1 memory controller's, else the unified one. */
@@ -99,7 +113,7 @@ public final class CgroupReader {
     public static long oomKills(Path memoryCgroup) {
         for (var file : java.util.List.of("memory.events", "memory.oom_control")) {
             try {
-                return counters(memoryCgroup.resolve(file), "oom_kill")[0];
+                return counters(Files.readAllBytes(memoryCgroup.resolve(file)), "oom_kill")[0];
             } catch (IOException notThisVersion) {
                 // the other hierarchy's file
             }
@@ -115,36 +129,36 @@ public final class CgroupReader {
         return root.resolve(controller.equals("cpuacct") || controller.equals("cpu") ? "cpu,cpuacct" : controller);
     }
 
-    private static CgroupStats readV1(Map<String, Path> dirs) throws IOException {
-        long cpu = dirs.containsKey("cpuacct") ? number(dirs.get("cpuacct").resolve("cpuacct.usage")) : 0;
+    private static CgroupStats readV1(Map<String, Path> dirs, Source source) throws IOException {
+        long cpu = dirs.containsKey("cpuacct") ? number(source.bytes(dirs.get("cpuacct").resolve("cpuacct.usage"))) : 0;
         var memory = dirs.get("memory");
-        var stat = counters(memory.resolve("memory.stat"), "total_inactive_file", "total_rss", "total_pgfault", "total_pgmajfault");
-        long usage = number(memory.resolve("memory.usage_in_bytes"));
-        long limit = number(memory.resolve("memory.limit_in_bytes"));
-        long pids = dirs.containsKey("pids") ? optionalNumber(dirs.get("pids").resolve("pids.current")) : 0;
+        // the limit comes from memory.stat too (hierarchical_memory_limit): one file fewer per sample
+        var stat = counters(source.bytes(memory.resolve("memory.stat")),
+                "total_inactive_file", "total_rss", "total_pgfault", "total_pgmajfault", "hierarchical_memory_limit");
+        long usage = number(source.bytes(memory.resolve("memory.usage_in_bytes")));
+        long pids = dirs.containsKey("pids") ? optionalNumber(source, dirs.get("pids").resolve("pids.current")) : 0;
         return new CgroupStats(cpu, usage, Math.max(0, usage - stat[0]), stat[1], stat[2], stat[3],
-                limit >= UNLIMITED_V1 ? 0 : limit, pids);
+                stat[4] == 0 || stat[4] >= UNLIMITED_V1 ? 0 : stat[4], pids);
     }
 
-    private static CgroupStats readV2(Path dir) throws IOException {
-        long cpuMicros = counters(dir.resolve("cpu.stat"), "usage_usec")[0];
-        var stat = counters(dir.resolve("memory.stat"), "inactive_file", "anon", "pgfault", "pgmajfault");
-        long usage = number(dir.resolve("memory.current"));
-        var max = Files.readString(dir.resolve("memory.max")).strip();
-        long pids = optionalNumber(dir.resolve("pids.current"));
+    private static CgroupStats readV2(Path dir, Source source) throws IOException {
+        long cpuMicros = counters(source.bytes(dir.resolve("cpu.stat")), "usage_usec")[0];
+        var stat = counters(source.bytes(dir.resolve("memory.stat")), "inactive_file", "anon", "pgfault", "pgmajfault");
+        long usage = number(source.bytes(dir.resolve("memory.current")));
+        var max = new String(source.bytes(dir.resolve("memory.max")), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        long pids = optionalNumber(source, dir.resolve("pids.current"));
         return new CgroupStats(cpuMicros * 1000, usage, Math.max(0, usage - stat[0]), stat[1], stat[2], stat[3],
                 max.equals("max") ? 0 : Long.parseLong(max), pids);
     }
 
-    private static long number(Path file) throws IOException {
-        var bytes = Files.readAllBytes(file);
+    private static long number(byte[] bytes) {
         return parse(bytes, 0, bytes.length);
     }
 
     /** A number file that only some kernels or controllers have: 0 when absent. */
-    private static long optionalNumber(Path file) throws IOException {
+    private static long optionalNumber(Source source, Path file) throws IOException {
         try {
-            return number(file);
+            return number(source.bytes(file));
         } catch (java.nio.file.NoSuchFileException absent) {
             return 0;
         }
@@ -155,8 +169,7 @@ public final class CgroupReader {
      * key it lacks. Scans the bytes once without building strings: stats read these files for every
      * container on every call.
      */
-    static long[] counters(Path file, String... keys) throws IOException {
-        var bytes = Files.readAllBytes(file);
+    static long[] counters(byte[] bytes, String... keys) {
         var values = new long[keys.length];
         int line = 0;
         while (line < bytes.length) {

@@ -22,8 +22,12 @@ public final class StatsCollector {
     private final CgroupReader cgroups;
     private static final long LAYER_USAGE_TTL_NANOS = 10_000_000_000L;
     private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
-    private final Map<String, CgroupReader.Location> locations = new ConcurrentHashMap<>();
+    private final Map<String, Sampled> sampled = new ConcurrentHashMap<>();
     private final Map<String, TimedUsage> layerUsage = new ConcurrentHashMap<>();
+
+    /** A running container's cgroup and its files, held open between samples. */
+    private record Sampled(CgroupReader.Location where, HeldFiles files) {
+    }
 
     /** A writable layer's usage and when it was measured: walking a layer is the costly part of a sample. */
     private record TimedUsage(long measuredNanos, Usage usage) {
@@ -46,30 +50,48 @@ public final class StatsCollector {
     }
 
     /**
-     * Samples one container. Its cgroup's location is looked up once per container; its writable
-     * layer is walked at most every 10 s (as cAdvisor does), the cgroup counters are read each time.
+     * Samples one container. Its cgroup is located once and its files are kept open while it runs;
+     * its writable layer is walked at most every 10 s (as cAdvisor does).
      */
     public ContainerSample container(ContainerRecord record) {
         long now = Times.now();
-        var cgroup = record.state().equals(ContainerRecord.RUNNING) ? cgroup(record) : Optional.<CgroupStats>empty();
+        Optional<CgroupStats> cgroup;
+        if (record.state().equals(ContainerRecord.RUNNING)) {
+            cgroup = cgroup(record);
+        } else {
+            forget(record.id());
+            cgroup = Optional.empty();
+        }
         long cores = cgroup.map(c -> rate(record.id(), now, c.cpuNanos())).orElse(0L);
         return new ContainerSample(record, now, cgroup, cores, layerUsage(record.id()));
     }
 
     private Optional<CgroupStats> cgroup(ContainerRecord record) {
-        var where = locations.get(record.id());
-        if (where == null) {
-            where = cgroups.locate(record.pid()).orElse(null);
-            if (where == null) {
+        var entry = sampled.get(record.id());
+        if (entry == null) {
+            var where = cgroups.locate(record.pid());
+            if (where.isEmpty()) {
                 return Optional.empty();
             }
-            locations.put(record.id(), where);
+            entry = new Sampled(where.get(), new HeldFiles());
+            var raced = sampled.putIfAbsent(record.id(), entry);
+            if (raced != null) {
+                entry.files().close();
+                entry = raced;
+            }
         }
-        var read = cgroups.read(where);
+        var read = cgroups.read(entry.where(), entry.files());
         if (read.isEmpty()) {
-            locations.remove(record.id());
+            forget(record.id());
         }
         return read;
+    }
+
+    private void forget(String id) {
+        var gone = sampled.remove(id);
+        if (gone != null) {
+            gone.files().close();
+        }
     }
 
     private Usage layerUsage(String id) {
@@ -121,7 +143,7 @@ public final class StatsCollector {
             live.add("pod:" + c.podId());
         }
         lastCpu.keySet().retainAll(live);
-        locations.keySet().retainAll(live);
+        sampled.keySet().stream().filter(id -> !live.contains(id)).toList().forEach(this::forget);
         layerUsage.keySet().retainAll(live);
         return all;
     }

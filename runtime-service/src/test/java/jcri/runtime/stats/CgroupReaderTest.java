@@ -42,12 +42,32 @@ class CgroupReaderTest {
         write("cg/unified/.keep", "");
         write("cg/cpuacct/jcri/c/cpuacct.usage", "123456789\n");
         write("cg/memory/jcri/c/memory.usage_in_bytes", "2000000\n");
-        write("cg/memory/jcri/c/memory.stat", "cache 100\nrss 999\ntotal_rss 1000000\ntotal_inactive_file 500000\n"
-                + "total_pgfault 10\ntotal_pgmajfault 1\n");
-        write("cg/memory/jcri/c/memory.limit_in_bytes", "9223372036854771712\n");
+        write("cg/memory/jcri/c/memory.stat", "cache 100\nrss 999\nhierarchical_memory_limit 9223372036854771712\n"
+                + "total_rss 1000000\ntotal_inactive_file 500000\ntotal_pgfault 10\ntotal_pgmajfault 1\n");
         write("cg/pids/jcri/c/pids.current", "2\n");
         var stats = new CgroupReader(dir.resolve("cg"), dir.resolve("proc")).read(7).orElseThrow();
         assertEquals(new CgroupStats(123456789, 2000000, 1500000, 1000000, 10, 1, 0, 2), stats);
+    }
+
+    @Test
+    void heldFilesAreReReadFromTheStartAndFailOnceClosed() throws Exception {
+        write("proc/8/cgroup", "4:memory:/jcri/d\n2:cpuacct:/jcri/d\n0::/\n");
+        write("cg/cpuacct/jcri/d/cpuacct.usage", "100\n");
+        write("cg/memory/jcri/d/memory.usage_in_bytes", "4096\n");
+        write("cg/memory/jcri/d/memory.stat", "x".repeat(5000) + " 1\nhierarchical_memory_limit 1048576\n");
+        var reader = new CgroupReader(dir.resolve("cg"), dir.resolve("proc"));
+        var where = reader.locate(8).orElseThrow();
+        try (var files = new HeldFiles()) {
+            assertEquals(100, reader.read(where, files).orElseThrow().cpuNanos());
+            assertEquals(1048576, reader.read(where, files).orElseThrow().memoryLimit(), "a file longer than the first buffer");
+            try (var channel = java.nio.channels.FileChannel.open(dir.resolve("cg/cpuacct/jcri/d/cpuacct.usage"),
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap("250\n".getBytes()), 0); // same file, new content, as the kernel does
+            }
+            assertEquals(250, reader.read(where, files).orElseThrow().cpuNanos());
+            files.close();
+            assertTrue(reader.read(where, files).isEmpty(), "closed files give no stats");
+        }
     }
 
     @Test
