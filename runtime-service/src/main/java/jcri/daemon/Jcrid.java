@@ -73,7 +73,16 @@ public final class Jcrid {
             started.complete(daemon);
         }
         log.info(() -> "jcrid " + BuildInfo.version() + " serving CRI on unix://" + config.socket());
-        System.gc(); // start-up garbage is most of the heap: collect it once so the heap shrinks to what serving needs
+        // Start-up garbage is most of the heap: collect it once so the heap shrinks to what serving needs,
+        // but not while the kubelet's first calls after a (re)start are being answered.
+        Thread.ofVirtual().name("heap-trim").start(() -> {
+            try {
+                Thread.sleep(10_000);
+                System.gc();
+            } catch (InterruptedException ignored) {
+                // shutting down
+            }
+        });
         daemon.awaitTermination();
     }
 
