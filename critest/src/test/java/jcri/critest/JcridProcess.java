@@ -127,17 +127,25 @@ public final class JcridProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new IllegalStateException("jcrid exited with " + process.exitValue() + ":\n" + log());
             }
-            if (Files.exists(socket)) {
-                try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    ch.connect(UnixDomainSocketAddress.of(socket));
-                    return;
-                } catch (IOException notYet) {
-                    // still starting
-                }
+            if (accepts(socket)) {
+                return;
             }
             Thread.sleep(20);
         }
         throw new IllegalStateException("jcrid did not open " + socket + " within " + timeout + ":\n" + log());
+    }
+
+    /** True if a server accepts connections on the unix socket {@code socket}. */
+    public static boolean accepts(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
     }
 
     public Path dir() {

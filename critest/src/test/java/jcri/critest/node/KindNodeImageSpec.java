@@ -7,9 +7,6 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +26,7 @@ import jcri.api.v1.PodSandboxMetadata;
 import jcri.api.v1.PodSandboxStatusRequest;
 import jcri.api.v1.VersionRequest;
 import jcri.critest.CriClient;
+import jcri.critest.JcridProcess;
 import jcri.critest.Pods;
 import jcri.critest.TestNetwork;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +49,6 @@ import org.testcontainers.utility.DockerImageName;
  */
 class KindNodeImageSpec {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
-    private static final Path HOME = Path.of(System.getProperty("jcri.home", "..")).toAbsolutePath().normalize();
     /** Linux capability names by number (capability.h), as Docker spells them. */
     private static final List<String> CAPABILITIES = List.of("CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER",
             "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
@@ -162,7 +159,7 @@ class KindNodeImageSpec {
     /** Runs deploy/kind/build-image for {@code tag}; its output goes to a log that a failure shows. */
     private static String buildImage(String tag) throws IOException, InterruptedException {
         var log = dir.resolve("build-image.log");
-        var build = new ProcessBuilder(HOME.resolve("deploy/kind/build-image").toString(), tag)
+        var build = new ProcessBuilder(JcridProcess.home().resolve("deploy/kind/build-image").toString(), tag)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
@@ -205,13 +202,8 @@ class KindNodeImageSpec {
     private static void awaitSocket(Path socket, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && node.isRunning()) {
-            if (Files.exists(socket)) {
-                try (var ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                    ch.connect(UnixDomainSocketAddress.of(socket));
-                    return;
-                } catch (IOException notYet) {
-                    // jcrid is still starting
-                }
+            if (JcridProcess.accepts(socket)) {
+                return;
             }
             Thread.sleep(100);
         }
