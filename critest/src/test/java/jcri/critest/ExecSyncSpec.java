@@ -104,7 +104,7 @@ class ExecSyncSpec {
             CRI.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
             var stopped = assertThrows(StatusRuntimeException.class, () -> CRI.runtime().execSync(ExecSyncRequest.newBuilder()
                     .setContainerId(id).addCmd("true").setTimeout(5).build()));
-            assertEquals(Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode());
+            Target.assertJcriCode(Status.Code.FAILED_PRECONDITION, stopped);
         } finally {
             Pods.destroy(CRI, stoppedPod);
         }
