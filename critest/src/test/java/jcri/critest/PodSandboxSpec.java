@@ -113,12 +113,14 @@ class PodSandboxSpec {
                 .setConfig(Pods.config("handler")).setRuntimeHandler("no-such-runtime").build()));
         Target.assertJcriCode(Status.Code.INVALID_ARGUMENT, handler);
         assertTrue(handler.getStatus().getDescription().contains("no-such-runtime"));
-        var sysctl = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("sysctl")
-                .setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls("kernel.panic", "1")).build()));
-        Target.assertJcriCode(Status.Code.INVALID_ARGUMENT, sysctl);
-        assertTrue(sysctl.getStatus().getDescription().contains("kernel.panic"));
-        var metadata = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("").build()));
-        Target.assertJcriCode(Status.Code.INVALID_ARGUMENT, metadata);
+        if (!Target.external()) { // containerd 1.6 runs both pods: the kubelet filters unsafe sysctls and validates names itself
+            var sysctl = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("sysctl")
+                    .setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls("kernel.panic", "1")).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, sysctl.getStatus().getCode());
+            assertTrue(sysctl.getStatus().getDescription().contains("kernel.panic"));
+            var metadata = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("").build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, metadata.getStatus().getCode());
+        }
     }
 
     @Test
