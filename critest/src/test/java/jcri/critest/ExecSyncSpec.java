@@ -75,6 +75,8 @@ class ExecSyncSpec {
 
     @Test
     void aHundredExecsLeaveNoZombies() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(),
+                "jcri reaps exec orphans left to a non-reaping pid 1 (here sleep); other runtimes leave that to the container");
         var before = zombies();
         for (int i = 0; i < 100; i++) {
             assertEquals(0, exec(10, "sh", "-c", "true & true").getExitCode());
