@@ -42,7 +42,7 @@ class ContainerLifecycleSpec {
             assertEquals(ContainerState.CONTAINER_EXITED, exited.getState(), exited.toString());
             assertEquals(3, exited.getExitCode());
             assertEquals("Error", exited.getReason());
-            assertTrue(exited.getFinishedAt() >= exited.getStartedAt() && exited.getStartedAt() >= exited.getCreatedAt());
+            assertTrue(exited.getFinishedAt() >= exited.getStartedAt() && exited.getStartedAt() >= exited.getCreatedAt(), exited.toString());
             var log = Files.readAllLines(Pods.log(pod, config));
             assertEquals(3, log.size(), log.toString());
             assertTrue(log.stream().allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ (stdout|stderr) F .*")), log.toString());

@@ -75,6 +75,8 @@ class ExecSyncSpec {
 
     @Test
     void aHundredExecsLeaveNoZombies() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(),
+                "jcri reaps exec orphans left to a non-reaping pid 1 (here sleep); other runtimes leave that to the container");
         var before = zombies();
         for (int i = 0; i < 100; i++) {
             assertEquals(0, exec(10, "sh", "-c", "true & true").getExitCode());
@@ -104,7 +106,7 @@ class ExecSyncSpec {
             CRI.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
             var stopped = assertThrows(StatusRuntimeException.class, () -> CRI.runtime().execSync(ExecSyncRequest.newBuilder()
                     .setContainerId(id).addCmd("true").setTimeout(5).build()));
-            assertEquals(Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode());
+            Target.assertJcriCode(Status.Code.FAILED_PRECONDITION, stopped);
         } finally {
             Pods.destroy(CRI, stoppedPod);
         }

@@ -119,11 +119,11 @@ class ImageManagerSpec {
     @Test
     void badReferencesAndMissingImagesGetClearCodes() {
         var invalid = assertThrows(StatusRuntimeException.class, () -> pull("UPPER/case"));
-        assertEquals(Status.Code.INVALID_ARGUMENT, invalid.getStatus().getCode());
+        Target.assertJcriCode(Status.Code.INVALID_ARGUMENT, invalid);
         var empty = assertThrows(StatusRuntimeException.class, () -> pull(""));
-        assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+        Target.assertJcriCode(Status.Code.INVALID_ARGUMENT, empty);
         var missing = assertThrows(StatusRuntimeException.class, () -> pull(TestRegistry.get().host() + "/critest/none:v1"));
-        assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode(), missing.getMessage());
+        Target.assertJcriCode(Status.Code.NOT_FOUND, missing);
     }
 
     @Test

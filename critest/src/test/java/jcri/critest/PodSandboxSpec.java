@@ -40,7 +40,9 @@ class PodSandboxSpec {
         assertEquals(PodSandboxState.SANDBOX_READY, status.getState());
         assertEquals(config.getMetadata(), status.getMetadata());
         assertTrue(status.getNetwork().getIp().startsWith(TestNetwork.SUBNET_PREFIX), status.getNetwork().getIp());
-        assertEquals("runc", status.getRuntimeHandler());
+        if (!Target.external()) {
+            assertEquals("runc", status.getRuntimeHandler(), "jcri names its default handler; containerd 1.6 leaves it empty");
+        }
         var byLabel = cri.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder()
                 .putAllLabelSelector(config.getLabelsMap())).build()).getItemsList();
         assertEquals(1, byLabel.size());
@@ -67,7 +69,12 @@ class PodSandboxSpec {
         for (int i = 0; i < 2; i++) {
             cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
         }
-        cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId("0".repeat(64)).build());
+        try {
+            cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId("0".repeat(64)).build());
+        } catch (StatusRuntimeException e) {
+            assertTrue(Target.external(), "jcri stops an id it never saw without error: " + e.getStatus());
+            assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode(), "containerd 1.6: NOT_FOUND for a pod it never had");
+        }
         cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId("0".repeat(64)).build());
     }
 
@@ -92,7 +99,9 @@ class PodSandboxSpec {
         }
         var ok = outcomes.stream().filter(o -> o.startsWith("ok:")).toList();
         assertEquals(1, ok.size(), outcomes.toString());
-        assertEquals(3, outcomes.stream().filter(o -> o.equals("ALREADY_EXISTS")).count(), outcomes.toString());
+        if (!Target.external()) {
+            assertEquals(3, outcomes.stream().filter(o -> o.equals("ALREADY_EXISTS")).count(), outcomes.toString());
+        }
         Pods.destroy(cri, ok.getFirst().substring(3));
         var again = Pods.run(cri, config);
         Pods.destroy(cri, again);
@@ -102,14 +111,16 @@ class PodSandboxSpec {
     void badRequestsAreRejectedClearly() {
         var handler = assertThrows(StatusRuntimeException.class, () -> cri.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder()
                 .setConfig(Pods.config("handler")).setRuntimeHandler("no-such-runtime").build()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, handler.getStatus().getCode());
+        Target.assertJcriCode(Status.Code.INVALID_ARGUMENT, handler);
         assertTrue(handler.getStatus().getDescription().contains("no-such-runtime"));
-        var sysctl = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("sysctl")
-                .setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls("kernel.panic", "1")).build()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, sysctl.getStatus().getCode());
-        assertTrue(sysctl.getStatus().getDescription().contains("kernel.panic"));
-        var metadata = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("").build()));
-        assertEquals(Status.Code.INVALID_ARGUMENT, metadata.getStatus().getCode());
+        if (!Target.external()) { // containerd 1.6 runs both pods: the kubelet filters unsafe sysctls and validates names itself
+            var sysctl = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("sysctl")
+                    .setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls("kernel.panic", "1")).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, sysctl.getStatus().getCode());
+            assertTrue(sysctl.getStatus().getDescription().contains("kernel.panic"));
+            var metadata = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("").build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, metadata.getStatus().getCode());
+        }
     }
 
     @Test
@@ -130,7 +141,10 @@ class PodSandboxSpec {
             assertTrue(out.contains("nameserver 10.0.0.10"), out.toString());
             assertTrue(out.contains("search critest.svc.local"), out.toString());
             assertTrue(out.contains("options ndots:5"), out.toString());
-            assertTrue(out.stream().anyMatch(l -> l.startsWith(status(podId).getNetwork().getIp()) && l.endsWith("dns-test-host")), out.toString());
+            if (!Target.external()) {
+                assertTrue(out.stream().anyMatch(l -> l.startsWith(status(podId).getNetwork().getIp()) && l.endsWith("dns-test-host")),
+                        "jcri writes the pod's /etc/hosts line itself (containerd 1.6 leaves that to the kubelet): " + out);
+            }
             assertEquals("1", out.get(out.size() - 2));
             assertEquals("1", out.getLast());
         } finally {

@@ -26,6 +26,17 @@ public final class Pods {
     private Pods() {
     }
 
+    /**
+     * {@code pod} allowed to hold privileged containers when {@code privileged}: the kubelet marks such pods
+     * privileged, and containerd refuses a privileged container in a pod that is not.
+     */
+    public static PodSandboxConfig.Builder privilegedIf(boolean privileged, PodSandboxConfig.Builder pod) {
+        if (privileged) {
+            pod.getLinuxBuilder().getSecurityContextBuilder().setPrivileged(true);
+        }
+        return pod;
+    }
+
     /** A pod config with a unique uid and a fresh log directory. */
     public static PodSandboxConfig.Builder config(String name) {
         try {

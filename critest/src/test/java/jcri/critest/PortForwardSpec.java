@@ -125,8 +125,10 @@ class PortForwardSpec {
 
     @Test
     void badPortsAndPodsAreRefused() {
-        var port = assertThrows(StatusRuntimeException.class, () -> url(podId, 70000));
-        assertEquals(Status.Code.INVALID_ARGUMENT, port.getStatus().getCode());
+        if (!Target.external()) {
+            var port = assertThrows(StatusRuntimeException.class, () -> url(podId, 70000));
+            assertEquals(Status.Code.INVALID_ARGUMENT, port.getStatus().getCode(), "containerd 1.6 checks ports only when forwarding");
+        }
         var pod = assertThrows(StatusRuntimeException.class, () -> url("no-such-pod", 80));
         assertEquals(Status.Code.NOT_FOUND, pod.getStatus().getCode());
     }

@@ -37,7 +37,7 @@ class RuntimeInfoSpec {
 
     @Test
     void runtimeConfigGivesTheCgroupDriver() {
-        var config = cri.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance());
+        var config = Target.assumeImplemented(() -> cri.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance()));
         assertTrue(config.hasLinux());
     }
 }

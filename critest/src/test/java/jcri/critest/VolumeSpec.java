@@ -44,7 +44,7 @@ class VolumeSpec {
     }
 
     private String start(String name, String script, List<Mount> mounts, boolean privileged) {
-        var pod = Pods.config(name).build();
+        var pod = Pods.privilegedIf(privileged, Pods.config(name)).build();
         var podId = Pods.run(cri, pod);
         pods.add(podId);
         var config = Pods.shell(cri, name, script).addAllMounts(mounts)
@@ -101,7 +101,7 @@ class VolumeSpec {
         var e = assertThrows(StatusRuntimeException.class, () -> start("private", "true",
                 List.of(Mount.newBuilder().setContainerPath("/data").setHostPath(dir.toString())
                         .setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL).build()), true));
-        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        Target.assertJcriCode(Status.Code.FAILED_PRECONDITION, e);
         assertTrue(e.getStatus().getDescription().contains("shared"), e.getStatus().getDescription());
     }
 }

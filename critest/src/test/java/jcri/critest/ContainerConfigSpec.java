@@ -1,0 +1,94 @@
+package jcri.critest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.regex.Pattern;
+import jcri.api.v1.ContainerConfig;
+import jcri.api.v1.ImageSpec;
+import jcri.api.v1.KeyValue;
+import jcri.api.v1.PodSandboxConfig;
+import jcri.api.v1.PullImageRequest;
+import jcri.image.testing.TestImages;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** critest "container": env and working dir from image and config, /etc/hosts, TTY output, the CRI log line format. */
+class ContainerConfigSpec {
+    /** {@code <RFC3339Nano> <stream> <P|F> <text>}, the format the kubelet parses. */
+    private static final Pattern LOG_LINE = Pattern.compile("(\\S+) (stdout|stderr) ([PF]) (.*)", Pattern.DOTALL);
+
+    private final CriClient cri = Target.client();
+    private final List<String> pods = new java.util.ArrayList<>();
+    private PodSandboxConfig pod;
+
+    @AfterEach
+    void cleanUp() {
+        pods.forEach(p -> Pods.destroy(cri, p));
+    }
+
+    /** Runs {@code config} to its end in a fresh pod and returns the raw lines of its log file. */
+    private List<String> rawLog(ContainerConfig config) throws Exception {
+        pod = Pods.config("config").build();
+        var podId = Pods.run(cri, pod);
+        pods.add(podId);
+        Logs.afterExit(cri, Pods.start(cri, podId, pod, config), Pods.log(pod, config));
+        return Files.readAllLines(Pods.log(pod, config));
+    }
+
+    private List<String> output(ContainerConfig config) throws Exception {
+        rawLog(config);
+        return Logs.text(Pods.log(pod, config));
+    }
+
+    @Test
+    void envAndWorkingDirFromTheConfigOverrideTheImages() throws Exception {
+        var image = TestRegistry.push("critest/env-workdir", "1", TestImages.busyboxBuilder()
+                .env("GREETING=from-image", "KEEP=image-only").workingDir("/var/www").build());
+        cri.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        var script = "echo \"$GREETING $KEEP $ADDED\"; pwd";
+        var fromImage = output(Pods.shell(cri, "image", script).setImage(ImageSpec.newBuilder().setImage(image)).build());
+        assertEquals(List.of("from-image image-only ", "/var/www"), fromImage);
+        var overridden = output(Pods.shell(cri, "config", script).setImage(ImageSpec.newBuilder().setImage(image))
+                .addEnvs(KeyValue.newBuilder().setKey("GREETING").setValue("from-config"))
+                .addEnvs(KeyValue.newBuilder().setKey("ADDED").setValue("added")).setWorkingDir("/tmp/made/for/me").build());
+        assertEquals(List.of("from-config image-only added", "/tmp/made/for/me"), overridden, "a missing working dir is created");
+    }
+
+    @Test
+    void etcHostsNamesLocalhostAndThePod() throws Exception {
+        var out = output(Pods.shell(cri, "hosts", "cat /etc/hosts").build());
+        assertTrue(out.stream().anyMatch(l -> l.matches("127\\.0\\.0\\.1\\s+localhost(\\s.*)?")), out.toString());
+    }
+
+    @Test
+    void terminalOutputIsLoggedAsStdout() throws Exception {
+        var config = Pods.shell(cri, "tty", "[ -t 1 ] && echo stdout-is-a-tty; echo to-stderr >&2").setTty(true).build();
+        var raw = rawLog(config);
+        assertTrue(raw.stream().allMatch(l -> LOG_LINE.matcher(l).matches() && l.contains(" stdout ")), raw.toString());
+        assertEquals(List.of("stdout-is-a-tty", "to-stderr"), Logs.text(Pods.log(pod, config)).stream()
+                .map(l -> l.replace("\r", "")).toList(), "a terminal merges both streams (with CRLF line ends)");
+    }
+
+    @Test
+    void longLinesAreLoggedAsPartialEntriesEndedByAFullOne() throws Exception {
+        var raw = rawLog(Pods.shell(cri, "long", "head -c 40000 /dev/zero | tr '\\0' x; echo; echo short").build());
+        var entries = raw.stream().map(LOG_LINE::matcher).peek(m -> assertTrue(m.matches(), m.toString())).toList();
+        var last = entries.getLast();
+        assertEquals("F", last.group(3));
+        assertEquals("short", last.group(4));
+        var longLine = entries.subList(0, entries.size() - 1);
+        assertTrue(longLine.size() > 1, "a 40000-character line is split: " + longLine.size() + " entries");
+        assertTrue(longLine.subList(0, longLine.size() - 1).stream().allMatch(m -> m.group(3).equals("P")), raw.toString());
+        assertEquals("F", longLine.getLast().group(3));
+        assertEquals("x".repeat(40000), String.join("", longLine.stream().map(m -> m.group(4)).toList()), "nothing lost or added");
+        var times = entries.stream().map(m -> OffsetDateTime.parse(m.group(1))).toList();
+        for (int i = 1; i < times.size(); i++) {
+            assertFalse(times.get(i).isBefore(times.get(i - 1)), "timestamps never go back: " + times);
+        }
+    }
+}
