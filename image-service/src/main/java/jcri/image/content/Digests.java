@@ -12,7 +12,12 @@ public final class Digests {
     private Digests() {
     }
 
+    /** A SHA-256 digest: OpenSSL's where libcrypto is there (see {@link NativeSha256}), else the JDK's. */
     public static MessageDigest sha256() {
+        var fast = NativeSha256.create();
+        if (fast.isPresent()) {
+            return fast.get();
+        }
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
