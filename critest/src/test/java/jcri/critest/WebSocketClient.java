@@ -48,9 +48,10 @@ final class WebSocketClient implements AutoCloseable {
                 new DefaultHttpHeaders(), 16 << 20);
         var ready = new CompletableFuture<WebSocketClient>();
         var holder = new WebSocketClient[1];
-        var channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
+        new Bootstrap().group(GROUP).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                holder[0] = new WebSocketClient(ch); // before any event: the handshake may complete before connect() returns
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 16),
                         new WebSocketClientProtocolHandler(handshaker), new WebSocketFrameAggregator(16 << 20),
                         new SimpleChannelInboundHandler<WebSocketFrame>() {
@@ -82,8 +83,7 @@ final class WebSocketClient implements AutoCloseable {
                             }
                         });
             }
-        }).connect(uri.getHost(), uri.getPort()).sync().channel();
-        holder[0] = new WebSocketClient(channel);
+        }).connect(uri.getHost(), uri.getPort()).sync();
         return ready.get(30, TimeUnit.SECONDS);
     }
 
