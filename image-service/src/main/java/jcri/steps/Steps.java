@@ -30,6 +30,7 @@ public final class Steps {
 
     private final MeterRegistry registry;
     private final String pauseAfter;
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Steps(MeterRegistry registry, String pauseAfter) {
         this.registry = registry;
@@ -47,11 +48,11 @@ public final class Steps {
         try {
             return work.run();
         } finally {
-            Timer.builder("jcri_operation_step")
-                    .description("Time taken by one step of a runtime operation")
-                    .tag("step", step)
-                    .publishPercentileHistogram()
-                    .register(registry)
+            timers.computeIfAbsent(step, name -> Timer.builder("jcri_operation_step")
+                            .description("Time taken by one step of a runtime operation")
+                            .tag("step", name)
+                            .publishPercentileHistogram()
+                            .register(registry))
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             if (step.equals(pauseAfter)) {
                 LOG.warning("paused after step " + step + " (" + PAUSE_PROPERTY + ")");

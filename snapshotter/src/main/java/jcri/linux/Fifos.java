@@ -1,13 +1,28 @@
 package jcri.linux;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
-/** Writing to a FIFO without ever blocking on a missing reader. */
+/** FIFOs: made fresh and held open, or written to without ever blocking on a missing reader. */
 public final class Fifos {
     /** errno when a FIFO has no reader. */
     public static final int ENXIO = 6;
 
     private Fifos() {
+    }
+
+    /**
+     * Makes a new FIFO at {@code path} (replacing whatever is there, mode 0600) and opens it for
+     * reading and writing, so that neither this open nor the other side's ever waits for a peer.
+     */
+    public static FileChannel openFresh(Path path) throws IOException {
+        Files.deleteIfExists(path);
+        LinuxCalls.mknod(path.toString(), LinuxCalls.S_IFIFO | 0600, 0);
+        return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
 
     /**

@@ -114,10 +114,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
                 for (var runc : runtimes.values()) {
                     runc.delete(id);
                 }
-                releaseRootfs(id, bundle.resolve("rootfs"), true);
-                Trees.delete(bundle);
-                Files.deleteIfExists(conmon.exitDir().resolve(id));
-                conmon.forget(id);
+                releaseBundle(id, true);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while releasing container " + id, e);
@@ -177,10 +174,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
                 if (created) {
                     runc.delete(id);
                 }
-                releaseRootfs(id, rootfs, snapshot);
-                Trees.delete(bundle);
-                Files.deleteIfExists(conmon.exitDir().resolve(id));
-                conmon.forget(id);
+                releaseBundle(id, snapshot);
             } catch (IOException | RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -247,11 +241,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         var record = found.get();
         stop(record.id(), 0);
         runtime(record.handler()).delete(record.id());
-        var bundle = containersDir.resolve(record.id());
-        releaseRootfs(record.id(), bundle.resolve("rootfs"), true);
-        Trees.delete(bundle);
-        Files.deleteIfExists(conmon.exitDir().resolve(record.id()));
-        conmon.forget(record.id());
+        releaseBundle(record.id(), true);
         store.delete(record.id());
         containers.remove(record.id());
         exits.remove(record.id());
@@ -511,8 +501,13 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         return runc;
     }
 
-    private void releaseRootfs(String id, Path rootfs, boolean snapshot) {
-        MountTable.unmount(rootfs);
+    /**
+     * Releases what a container holds on the node once its runtime state is gone: the rootfs mount,
+     * its writable snapshot (when one was made), the bundle, conmon's exit file and attach-socket link.
+     */
+    private void releaseBundle(String id, boolean snapshot) throws IOException {
+        var bundle = containersDir.resolve(id);
+        MountTable.unmount(bundle.resolve("rootfs"));
         if (snapshot) {
             try {
                 snapshots.remove(id);
@@ -522,6 +517,9 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
                 }
             }
         }
+        Trees.delete(bundle);
+        Files.deleteIfExists(conmon.exitDir().resolve(id));
+        conmon.forget(id);
     }
 
     private static String signal(String stopSignal) {

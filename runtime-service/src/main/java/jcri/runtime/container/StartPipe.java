@@ -5,8 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import jcri.linux.LinuxCalls;
+import jcri.linux.Fifos;
 
 /**
  * conmon's start pipe: a FIFO conmon reads, waiting on each write from jcrid before the next step
@@ -19,9 +18,7 @@ final class StartPipe implements AutoCloseable {
 
     StartPipe(Path fifo) throws IOException {
         this.fifo = fifo;
-        Files.deleteIfExists(fifo);
-        LinuxCalls.mknod(fifo.toString(), LinuxCalls.S_IFIFO | 0600, 0);
-        this.channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.channel = Fifos.openFresh(fifo);
     }
 
     Path path() {

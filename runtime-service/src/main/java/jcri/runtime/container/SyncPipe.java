@@ -7,11 +7,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import jcri.linux.LinuxCalls;
+import jcri.linux.Fifos;
 
 /**
  * conmon's sync pipe: a FIFO that jcrid holds open while conmon writes JSON messages to it
@@ -27,9 +26,7 @@ final class SyncPipe implements AutoCloseable {
 
     SyncPipe(Path fifo) throws IOException {
         this.fifo = fifo;
-        Files.deleteIfExists(fifo);
-        LinuxCalls.mknod(fifo.toString(), LinuxCalls.S_IFIFO | 0600, 0);
-        this.channel = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.channel = Fifos.openFresh(fifo);
         this.reader = Thread.ofPlatform().daemon().name("conmon-sync").stackSize(128 * 1024).start(this::read);
     }
 

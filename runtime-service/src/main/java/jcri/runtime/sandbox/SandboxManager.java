@@ -66,15 +66,14 @@ public final class SandboxManager implements PodLookup {
      * shared files, PID-namespace holder) and a CNI attachment with no pod record.
      */
     private void sweepUnfinished() throws IOException {
-        var known = new java.util.HashSet<>(pods.keySet());
         var podsDir = settings.stateDir().resolve("pods");
         var leftovers = new java.util.TreeSet<>(cni.attachedPods());
         if (Files.isDirectory(podsDir)) {
             try (var dirs = Files.list(podsDir)) {
-                dirs.map(d -> d.getFileName().toString()).forEach(leftovers::add);
+                dirs.map(d -> d.getFileName().toString()).filter(Ids::valid).forEach(leftovers::add);
             }
         }
-        leftovers.removeAll(known);
+        leftovers.removeAll(pods.keySet());
         for (var id : leftovers) {
             LOG.warning("releasing pod " + id + ", left half-made by a crash");
             try {
