@@ -51,7 +51,10 @@ final class CriServer implements AutoCloseable {
         var boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         var workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         var handlers = Executors.newVirtualThreadPerTaskExecutor();
-        var builder = NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
+        // Bound under a private name and linked to its real name once its mode is set: the socket never appears with the umask's mode.
+        var binding = socket.resolveSibling("." + socket.getFileName() + "." + ProcessHandle.current().pid());
+        Files.deleteIfExists(binding);
+        var builder = NettyServerBuilder.forAddress(new DomainSocketAddress(binding.toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
@@ -63,9 +66,12 @@ final class CriServer implements AutoCloseable {
         var server = builder.build();
         try {
             server.start();
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+            Files.setPosixFilePermissions(binding, PosixFilePermissions.fromString("rw-rw----"));
+            Files.createLink(socket, binding); // fails rather than replace a socket another daemon published meanwhile
+            Files.delete(binding);
         } catch (IOException | RuntimeException e) {
             server.shutdownNow();
+            Files.deleteIfExists(binding);
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
