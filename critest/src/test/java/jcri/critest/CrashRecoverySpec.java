@@ -37,7 +37,7 @@ class CrashRecoverySpec {
     @BeforeEach
     void dir() throws Exception {
         Assumptions.assumeFalse(Target.external(), "killing someone else's runtime is not this suite's business");
-        dir = Files.createTempDirectory("critest-crash-");
+        dir = Scratch.dir("critest-crash-");
         TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
     }
 

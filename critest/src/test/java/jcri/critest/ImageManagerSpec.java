@@ -142,7 +142,7 @@ class ImageManagerSpec {
     void pulledImagesSurviveARestart() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(), "restarting someone else's runtime is not this suite's business");
         var reference = TestRegistry.push("critest/restart", "v1", TestImages.busybox());
-        var dir = Files.createTempDirectory("critest-restart-");
+        var dir = Scratch.dir("critest-restart-");
         String id;
         try (var jcrid = JcridProcess.start(dir, ""); var client = new CriClient(jcrid.endpoint())) {
             id = client.images().pullImage(PullImageRequest.newBuilder().setImage(spec(reference)).build()).getImageRef();

@@ -1,8 +1,5 @@
 package jcri.critest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import jcri.api.v1.ContainerConfig;
@@ -39,16 +36,11 @@ public final class Pods {
 
     /** A pod config with a unique uid and a fresh log directory. */
     public static PodSandboxConfig.Builder config(String name) {
-        try {
-            var logs = Files.createTempDirectory("critest-logs-");
-            return PodSandboxConfig.newBuilder()
-                    .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("critest")
-                            .setUid(UUID.randomUUID().toString()).setAttempt(0))
-                    .setLogDirectory(logs.toString())
-                    .setLinux(LinuxPodSandboxConfig.getDefaultInstance());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PodSandboxConfig.newBuilder()
+                .setMetadata(PodSandboxMetadata.newBuilder().setName(name).setNamespace("critest")
+                        .setUid(UUID.randomUUID().toString()).setAttempt(0))
+                .setLogDirectory(Scratch.dir("critest-logs-").toString())
+                .setLinux(LinuxPodSandboxConfig.getDefaultInstance());
     }
 
     /** The busybox test image, pushed to the suite's registry once, pulled by {@code cri}. */

@@ -42,7 +42,7 @@ class RestartSpec {
     @Test
     void runningContainersSurviveACrashAndExitsWhileDownAreFound() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(), "killing someone else's runtime is not this suite's business");
-        var dir = Files.createTempDirectory("critest-restart-");
+        var dir = Scratch.dir("critest-restart-");
         TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
         var pod = Pods.config("restart").build();
         String podId;

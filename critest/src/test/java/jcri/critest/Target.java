@@ -2,7 +2,6 @@ package jcri.critest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.Optional;
 
 /**
@@ -61,7 +60,7 @@ public final class Target {
 
     private static JcridProcess startDaemon() {
         try {
-            var dir = Files.createTempDirectory("critest-");
+            var dir = Scratch.dir("critest-");
             TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
             daemon = JcridProcess.start(dir, "");
         } catch (IOException e) {
@@ -70,13 +69,7 @@ public final class Target {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                daemon.close();
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }));
+        Scratch.stopAtExit(daemon);
         return daemon;
     }
 }

@@ -23,7 +23,7 @@ public final class TestRegistry {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(registry::close));
+            Scratch.stopAtExit(registry);
         }
         return registry;
     }
