@@ -3,10 +3,6 @@ package jcri.critest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -66,18 +62,12 @@ class ChurnSpec {
                 PODS, seconds, PODS / seconds, leaks.size());
         assertEquals(List.of(), leaks);
 
-        var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + daemon.get().metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        var metrics = daemon.get().metrics();
         for (var step : List.of("netns_pin", "cni_add", "cni_del", "rootfs_mount", "runc_create", "runc_start")) {
-            assertTrue(count(metrics, "jcri_operation_step_seconds_count{step=\"" + step + "\"}") >= PODS, step + " timed for each pod");
+            assertTrue(metrics.value("jcri_operation_step_seconds_count{step=\"" + step + "\"}") >= PODS, step + " timed for each pod");
         }
         assertTrue(metrics.contains("jcri_containers{state=\"running\"}"), "containers by state");
         assertTrue(metrics.contains("jcri_pod_sandboxes{state=\"ready\"}"), "pods by state");
         assertTrue(metrics.contains("jcri_container_oom_kills_total"), "OOM kills");
-    }
-
-    private static double count(String metrics, String series) {
-        return metrics.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
-                .findFirst().orElse(0);
     }
 }

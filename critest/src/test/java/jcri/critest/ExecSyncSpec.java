@@ -9,6 +9,7 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import jcri.api.v1.ContainerStatusRequest;
 import jcri.api.v1.ExecSyncRequest;
 import jcri.api.v1.ExecSyncResponse;
 import jcri.api.v1.Int64Value;
@@ -77,14 +78,30 @@ class ExecSyncSpec {
     void aHundredExecsLeaveNoZombies() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(),
                 "jcri reaps exec orphans left to a non-reaping pid 1 (here sleep); other runtimes leave that to the container");
-        var before = zombies();
+        var info = CRI.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(container).setVerbose(true).build())
+                .getInfoOrThrow("info");
+        long init = new com.fasterxml.jackson.databind.ObjectMapper().readTree(info).path("pid").asLong();
         for (int i = 0; i < 100; i++) {
             assertEquals(0, exec(10, "sh", "-c", "true & true").getExitCode());
         }
         Thread.sleep(5000); // jcrid reaps orphans it has seen exited twice, two seconds apart
-        var after = new java.util.ArrayList<>(zombies());
-        after.removeAll(before);
-        assertEquals(List.of(), after, "zombies left by the execs");
+        assertEquals(List.of(), zombiesOf(init), "zombies left by the execs under the container's pid 1");
+    }
+
+    @Test
+    void anExecSyncUnderWayIsCountedAsASession() throws Exception {
+        var daemon = Target.daemon();
+        org.junit.jupiter.api.Assumptions.assumeTrue(daemon.isPresent(), "reads the metrics of the jcrid the suite started");
+        var series = "jcri_stream_sessions{kind=\"exec_sync\"}";
+        var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> exec(10, "sleep", "2"));
+        double seen = 0;
+        while (seen < 1 && !call.isDone()) {
+            seen = daemon.get().metrics().value(series);
+            Thread.sleep(50);
+        }
+        assertEquals(0, call.join().getExitCode());
+        assertEquals(1, seen, "sessions counted while the call ran");
+        assertEquals(0, daemon.get().metrics().value(series), "and released when it returned");
     }
 
     @Test
@@ -122,10 +139,11 @@ class ExecSyncSpec {
         }).map(ProcessHandle::pid).toList();
     }
 
-    private static List<Long> zombies() {
+    private static List<Long> zombiesOf(long parent) {
         return ProcessHandle.allProcesses().filter(p -> {
             try {
-                return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream().anyMatch(l -> l.startsWith("State:\tZ"));
+                var status = Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"));
+                return status.contains("PPid:\t" + parent) && status.stream().anyMatch(l -> l.startsWith("State:\tZ"));
             } catch (java.io.IOException e) {
                 return false;
             }

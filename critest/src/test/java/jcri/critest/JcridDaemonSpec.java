@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.StandardProtocolFamily;
-import java.net.URI;
 import java.net.UnixDomainSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import jcri.api.v1.RuntimeConfigRequest;
 import jcri.api.v1.StatusRequest;
@@ -85,12 +80,11 @@ class JcridDaemonSpec {
         try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
             cri.runtime().version(VersionRequest.getDefaultInstance());
             cri.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance());
-            var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            var body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + jcrid.metricsPort() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertTrue(body.contains("jcri_grpc_server_handled_seconds_count{code=\"OK\",method=\"runtime.v1.RuntimeService/Version\"} 1"), body);
-            assertTrue(body.contains("jcri_grpc_server_handled_seconds_bucket"), "a latency histogram");
-            assertTrue(body.contains("jvm_memory_used_bytes"), "JVM metrics");
+            var metrics = jcrid.metrics();
+            assertEquals(1, metrics.value("jcri_grpc_server_handled_seconds_count{code=\"OK\",method=\"runtime.v1.RuntimeService/Version\"}"),
+                    metrics.text());
+            assertTrue(metrics.contains("jcri_grpc_server_handled_seconds_bucket"), "a latency histogram");
+            assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
         }
     }
 

@@ -160,8 +160,9 @@ public final class JcridProcess implements AutoCloseable {
         return "unix://" + socket;
     }
 
-    public int metricsPort() {
-        return metricsPort;
+    /** The daemon's Prometheus page, scraped now. */
+    public Metrics metrics() throws IOException, InterruptedException {
+        return Metrics.scrape(metricsPort);
     }
 
     public Process process() {

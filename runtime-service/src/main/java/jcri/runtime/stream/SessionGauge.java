@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts the streaming sessions under way by kind ({@code jcri_stream_sessions{kind=exec|attach|portforward}}). */
+/** Counts the streaming sessions under way by kind ({@code jcri_stream_sessions{kind=exec|exec_sync|attach|portforward}}). */
 final class SessionGauge {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();

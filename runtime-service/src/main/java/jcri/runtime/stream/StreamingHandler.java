@@ -45,7 +45,10 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
             if (request.getTimeout() < 0) {
                 throw new IllegalArgumentException("timeout must not be negative (got " + request.getTimeout() + ")");
             }
-            var result = exec.execSync(request.getContainerId(), request.getCmdList(), Duration.ofSeconds(request.getTimeout()));
+            ContainerExec.Result result;
+            try (var session = server.session("exec_sync")) {
+                result = exec.execSync(request.getContainerId(), request.getCmdList(), Duration.ofSeconds(request.getTimeout()));
+            }
             return ExecSyncResponse.newBuilder()
                     .setStdout(ByteString.copyFrom(result.stdout()))
                     .setStderr(ByteString.copyFrom(result.stderr()))

@@ -40,12 +40,14 @@ public final class StreamingServer implements AutoCloseable {
     private final Channel listener;
     private final StreamTokens tokens;
     private final String baseUrl;
+    private final SessionGauge gauge;
 
-    private StreamingServer(EventLoopGroup group, Channel listener, StreamTokens tokens, String baseUrl) {
+    private StreamingServer(EventLoopGroup group, Channel listener, StreamTokens tokens, String baseUrl, SessionGauge gauge) {
         this.group = group;
         this.listener = listener;
         this.tokens = tokens;
         this.baseUrl = baseUrl;
+        this.gauge = gauge;
     }
 
     public static StreamingServer start(StreamingConfig config, ContainerExec exec, ContainerAttach attach, PodDialer dialer,
@@ -76,7 +78,8 @@ public final class StreamingServer implements AutoCloseable {
                     })
                     .bind(new InetSocketAddress(address, config.port())).syncUninterruptibly().channel();
             int port = ((InetSocketAddress) listener.localAddress()).getPort();
-            return new StreamingServer(group, listener, tokens, (tls == null ? "http://" : "https://") + advertised(address) + ":" + port);
+            return new StreamingServer(group, listener, tokens, (tls == null ? "http://" : "https://") + advertised(address) + ":" + port,
+                    gauge);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IOException("cannot start the streaming server on " + config.address() + ":" + config.port() + ": " + e.getMessage(), e);
@@ -103,6 +106,11 @@ public final class StreamingServer implements AutoCloseable {
     /** A URL that lets one client run {@code request}. */
     public String url(StreamRequest request) {
         return baseUrl + "/" + request.kind() + "/" + tokens.issue(request);
+    }
+
+    /** Counts a session served outside the streaming server (ExecSync) under {@code jcri_stream_sessions{kind}}. */
+    SessionGauge.Handle session(String kind) {
+        return gauge.open(kind);
     }
 
     @Override
