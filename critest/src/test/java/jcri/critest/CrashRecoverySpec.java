@@ -115,7 +115,9 @@ class CrashRecoverySpec {
         try (var jcrid = JcridProcess.startPausingAfter(dir, "container_stop"); var cri = new CriClient(jcrid.endpoint())) {
             Pods.busybox(cri);
             podId = Pods.run(cri, pod);
-            id = Pods.start(cri, podId, pod, Pods.shell(cri, "c", "trap 'exit 3' TERM; sleep 1000 & wait").build());
+            var config = Pods.shell(cri, "c", "trap 'exit 3' TERM; echo ready; sleep 1000 & wait").build();
+            id = Pods.start(cri, podId, pod, config);
+            Logs.await(Pods.log(pod, config), "ready", Duration.ofSeconds(30)); // the trap is set
             var target = podId;
             CompletableFuture.runAsync(() -> cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder()
                     .setPodSandboxId(target).build()));

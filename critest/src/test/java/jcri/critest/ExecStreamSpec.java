@@ -96,8 +96,9 @@ class ExecStreamSpec {
             var stdout = client.open("stdout");
             var resize = client.open("resize");
             resize.write("{\"Width\":123,\"Height\":45}");
-            Thread.sleep(500);
-            stdin.write("tty; stty size; echo to-stderr >&2; exit 7\n");
+            // the resize and stdin streams are independent: give the resize up to 10 s to land
+            stdin.write("i=0; while [ \"$(stty size)\" != '45 123' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done;"
+                    + " tty; stty size; echo to-stderr >&2; exit 7\n");
             var output = stdout.received.untilEnd(WAIT);
             assertTrue(output.contains("/dev/pts/"), output);
             assertTrue(output.contains("45 123"), output);

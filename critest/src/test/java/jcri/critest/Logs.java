@@ -20,6 +20,17 @@ public final class Logs {
         return text(log);
     }
 
+    /** Waits until the container has logged a line reading {@code line}; fails with the log so far after {@code timeout}. */
+    public static void await(Path log, String line, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!text(log).contains(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no line '" + line + "' in " + log + " within " + timeout + "; log: " + text(log));
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** The text of each log line (timestamp, stream and tag stripped). */
     public static List<String> text(Path log) throws IOException {
         if (!Files.exists(log)) {

@@ -275,7 +275,7 @@ class ImagePullTest {
         var e = assertThrows(CriException.class, () -> images.pull(ref("test/zeros", "v1"), Credentials.ANONYMOUS));
         long ms = (System.nanoTime() - started) / 1_000_000;
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code(), e.getMessage());
-        assertTrue(ms < 5_000, "stopped after " + ms + " ms");
+        assertTrue(ms < 8_000, "stopped after " + ms + " ms (a full unpack of the 2 GiB layer takes far longer)");
         assertEquals(List.of(), images.snapshotter().list());
         try (var dirs = Files.list(root.resolve("snapshots/s")); var ingest = Files.list(root.resolve("content/ingest"))) {
             assertEquals(List.of(), java.util.stream.Stream.concat(dirs, ingest).toList(), "no partial layer or download left");

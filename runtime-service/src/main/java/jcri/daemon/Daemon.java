@@ -109,7 +109,7 @@ final class Daemon implements AutoCloseable {
                 new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
                 new PodSandboxHandler(sandboxes, containers, runtime.defaultStopTimeoutSeconds()),
                 new ContainerHandler(containers),
-                new ContainerEventsHandler(events, containers, sandboxes),
+                new ContainerEventsHandler(events, sandboxes),
                 new StreamingHandler(exec, containers, attach, dialer, streaming),
                 new StatsHandler(stats, containers, sandboxes, root.resolve("snapshots")),
                 new MetricsHandler(stats, sandboxes));

@@ -18,8 +18,8 @@ public final class ContainerEvents {
     /** The four lifecycle transitions the CRI reports. */
     public enum Type { CREATED, STARTED, STOPPED, DELETED }
 
-    /** One transition of one container. */
-    public record Event(String containerId, String podId, Type type, long createdAt) {
+    /** One transition of one container, with the pod's containers as they were when it happened. */
+    public record Event(String containerId, String podId, Type type, long createdAt, java.util.List<ContainerRecord> podContainers) {
     }
 
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
@@ -60,9 +60,14 @@ public final class ContainerEvents {
         oomKills.increment();
     }
 
-    void publish(Event event) {
+    /** Publishes the event {@code event} makes, made only when someone listens. */
+    void publish(java.util.function.Supplier<Event> event) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        var made = event.get();
         for (var subscriber : subscribers) {
-            if (!subscriber.queue.offer(event)) {
+            if (!subscriber.queue.offer(made)) {
                 dropped.increment();
             }
         }

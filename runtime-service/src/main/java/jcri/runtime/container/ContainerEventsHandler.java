@@ -12,19 +12,18 @@ import jcri.runtime.sandbox.SandboxManager;
 
 /**
  * CRI handler for GetContainerEvents: a stream of CREATED/STARTED/STOPPED/DELETED events, each with
- * the pod's status and the statuses of the pod's containers, as the kubelet's evented PLEG expects.
+ * the pod's status and the statuses of the pod's containers when the event happened, as the kubelet's
+ * evented PLEG expects.
  * Each stream is fed from its own bounded queue and waits for gRPC flow control, so a slow client
  * loses events rather than holding up the runtime.
  */
 public final class ContainerEventsHandler implements RuntimeServiceGrpc.AsyncService {
     private static final Logger LOG = Logger.getLogger(ContainerEventsHandler.class.getName());
     private final ContainerEvents events;
-    private final ContainerManager containers;
     private final SandboxManager sandboxes;
 
-    public ContainerEventsHandler(ContainerEvents events, ContainerManager containers, SandboxManager sandboxes) {
+    public ContainerEventsHandler(ContainerEvents events, SandboxManager sandboxes) {
         this.events = events;
-        this.containers = containers;
         this.sandboxes = sandboxes;
     }
 
@@ -72,8 +71,7 @@ public final class ContainerEventsHandler implements RuntimeServiceGrpc.AsyncSer
                 })
                 .setCreatedAt(event.createdAt());
         sandboxes.lookup(event.podId()).ifPresent(pod -> response.setPodSandboxStatus(PodSandboxHandler.toStatus(pod)));
-        containers.list().stream().filter(c -> c.podId().equals(event.podId()))
-                .forEach(c -> response.addContainersStatuses(ContainerHandler.toStatus(c)));
+        event.podContainers().forEach(c -> response.addContainersStatuses(ContainerHandler.toStatus(c)));
         return response.build();
     }
 }

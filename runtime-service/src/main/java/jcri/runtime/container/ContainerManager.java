@@ -45,6 +45,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ContainerManager.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final Duration REOPEN_WAIT = Duration.ofSeconds(5);
     /** File in the bundle naming the container's memory cgroup, for OOM checks after it exits. */
     private static final String MEMORY_CGROUP = "memory-cgroup";
     private static final String OOM_KILLED = "OOMKilled";
@@ -279,10 +280,22 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         runtime(record.handler()).update(record.id(), file);
     }
 
-    /** Asks conmon to reopen the container's log file (after the kubelet rotated it). */
-    public void reopenLog(String id) throws IOException {
+    /**
+     * Asks conmon to reopen the container's log file (after the kubelet rotated it) and returns once the
+     * new file exists, as the kubelet expects when the call returns.
+     */
+    public void reopenLog(String id) throws IOException, InterruptedException {
         var record = running(id);
         jcri.linux.Fifos.writeLine(containersDir.resolve(record.id()).resolve("ctl").toString(), "2 0 0\n");
+        var log = Path.of(record.logPath());
+        long deadline = System.nanoTime() + REOPEN_WAIT.toNanos();
+        while (!Files.exists(log)) {
+            if (System.nanoTime() > deadline || !monitorAlive(record.id())) {
+                throw CriException.internal("conmon did not reopen the log " + log + " of container " + record.id()
+                        + " within " + REOPEN_WAIT.toSeconds() + " s", null);
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** The container, which must be running (FAILED_PRECONDITION otherwise). */
@@ -409,18 +422,20 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         store.put(record.id(), record);
         containers.put(record.id(), record);
         if (record.state().equals(ContainerRecord.EXITED)) {
-            exits.computeIfAbsent(record.id(), k -> new CompletableFuture<>()).complete(null);
             if (!current.state().equals(ContainerRecord.EXITED)) {
                 if (record.reason().equals(OOM_KILLED)) {
                     events.oomKilled();
                 }
-                publish(record, ContainerEvents.Type.STOPPED);
+                publish(record, ContainerEvents.Type.STOPPED); // before waking a stop, whose caller may remove next
             }
+            exits.computeIfAbsent(record.id(), k -> new CompletableFuture<>()).complete(null);
         }
     }
 
     private void publish(ContainerRecord record, ContainerEvents.Type type) {
-        events.publish(new ContainerEvents.Event(record.id(), record.podId(), type, Times.now()));
+        long now = Times.now();
+        events.publish(() -> new ContainerEvents.Event(record.id(), record.podId(), type, now,
+                containers.values().stream().filter(c -> c.podId().equals(record.podId())).toList()));
     }
 
     /**

@@ -11,7 +11,8 @@ import java.util.logging.Logger;
 
 /**
  * Watches conmon's exit dir (inotify) and reports each container id whose exit file appears; also
- * runs {@code tick} every two seconds for checks that no file announces (a conmon that died).
+ * runs {@code tick} every two seconds, and when inotify's queue overflowed, for checks that no event
+ * announces (a conmon that died, an exit whose event was lost).
  */
 final class ExitWatcher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ExitWatcher.class.getName());
@@ -30,17 +31,15 @@ final class ExitWatcher implements AutoCloseable {
                     var key = watch.poll(2, java.util.concurrent.TimeUnit.SECONDS);
                     if (System.nanoTime() - lastTick >= TICK_NANOS) {
                         lastTick = System.nanoTime();
-                        try {
-                            tick.run();
-                        } catch (RuntimeException e) {
-                            LOG.warning("periodic container check failed: " + e);
-                        }
+                        check(tick);
                     }
                     if (key == null) {
                         continue;
                     }
                     for (var event : key.pollEvents()) {
-                        if (event.context() instanceof Path file && !file.toString().startsWith(".")) {
+                        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                            check(tick); // the kernel's queue overflowed: look at every container instead
+                        } else if (event.context() instanceof Path file && !file.toString().startsWith(".")) {
                             try {
                                 onExit.accept(file.toString());
                             } catch (RuntimeException e) {
@@ -54,6 +53,14 @@ final class ExitWatcher implements AutoCloseable {
                 // closing
             }
         });
+    }
+
+    private static void check(Runnable tick) {
+        try {
+            tick.run();
+        } catch (RuntimeException e) {
+            LOG.warning("periodic container check failed: " + e);
+        }
     }
 
     @Override
