@@ -51,7 +51,7 @@ class ContainerOpsSpec {
 
     @Test
     void podIpAndHostPortReachAServerInThePod() throws Exception {
-        int hostPort = JcridProcess.freePort();
+        int hostPort = jcri.image.testing.FreePorts.pick();
         var pod = Pods.config("web").addPortMappings(PortMapping.newBuilder().setProtocol(Protocol.TCP)
                 .setContainerPort(80).setHostPort(hostPort)).build();
         var podId = Pods.run(cri, pod);

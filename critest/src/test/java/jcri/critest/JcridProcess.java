@@ -1,7 +1,6 @@
 package jcri.critest;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -79,7 +78,7 @@ public final class JcridProcess implements AutoCloseable {
     private static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher, List<String> jvmOptions) throws IOException {
         Files.createDirectories(dir);
         var socket = dir.resolve("state/jcri.sock");
-        var metricsPort = freePort();
+        var metricsPort = jcri.image.testing.FreePorts.pick();
         var config = dir.resolve("config.toml");
         Files.writeString(config, """
                 root = "%s"
@@ -114,11 +113,6 @@ public final class JcridProcess implements AutoCloseable {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    static int freePort() throws IOException {
-        try (var s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     /** Waits until the socket accepts connections; fails with the daemon's log if it exits first. */
     public void awaitSocket(Duration timeout) throws IOException, InterruptedException {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.net.ServerSocket;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,7 @@ class PortForwardSpec {
         var web = Pods.start(CRI, podId, pod, Pods.shell(CRI, "web", "mkdir -p /www && echo hello-from-pod > /www/index.html"
                 + " && exec httpd -f -p " + HTTP_PORT + " -h /www").build());
         awaitListening(web, HTTP_PORT);
-        try (var free = new ServerSocket(0)) {
-            hostPort = free.getLocalPort();
-        }
+        hostPort = jcri.image.testing.FreePorts.pick();
         var hostPod = Pods.config("forward-host").setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
                 LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
                         .setNetwork(NamespaceMode.NODE)))).build();

@@ -2,7 +2,6 @@ package jcri.image.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,10 +46,7 @@ public final class RegistryFixture implements AutoCloseable {
 
     private static RegistryFixture launch(Path dir, String user, String password) throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        int port;
-        try (var socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePorts.pick();
         var auth = "";
         var authorization = "";
         if (!user.isEmpty()) {
