@@ -38,7 +38,7 @@ class CrashRecoverySpec {
     void dir() throws Exception {
         Assumptions.assumeFalse(Target.external(), "killing someone else's runtime is not this suite's business");
         dir = Scratch.dir("critest-crash-");
-        TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
+        TestNetwork.forExtraDaemon(dir.resolve("net.d"), dir.resolve("ipam"));
     }
 
     @AfterAll

@@ -43,7 +43,7 @@ class RestartSpec {
     void runningContainersSurviveACrashAndExitsWhileDownAreFound() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(), "killing someone else's runtime is not this suite's business");
         var dir = Scratch.dir("critest-restart-");
-        TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
+        TestNetwork.forExtraDaemon(dir.resolve("net.d"), dir.resolve("ipam"));
         var pod = Pods.config("restart").build();
         String podId;
         String runner;

@@ -61,7 +61,7 @@ public final class Target {
     private static JcridProcess startDaemon() {
         try {
             var dir = Scratch.dir("critest-");
-            TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
+            TestNetwork.forSuite(dir.resolve("net.d"), dir.resolve("ipam"));
             daemon = JcridProcess.start(dir, "");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
