@@ -139,7 +139,7 @@ class SecurityContextSpec {
 
     @Test
     void seccompLocalhostProfileFromTheNode() throws Exception {
-        var profile = Files.createTempFile("critest-seccomp-", ".json");
+        var profile = Scratch.dir("critest-seccomp-").resolve("profile.json");
         Files.writeString(profile, """
                 {"defaultAction": "SCMP_ACT_ALLOW",
                  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
