@@ -1,8 +1,11 @@
 package jcri.critest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -113,6 +116,12 @@ class ContainerOpsSpec {
         cri.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(id)
                 .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(64L << 20).setCpuShares(256)).build());
         assertEquals(String.valueOf(64L << 20), Files.readString(memory).strip());
+        var shares = assertThrows(StatusRuntimeException.class, () -> cri.runtime().updateContainerResources(
+                UpdateContainerResourcesRequest.newBuilder().setContainerId(id).setLinux(LinuxContainerResources.newBuilder()
+                        .setMemoryLimitInBytes(32L << 20).setCpuShares(1)).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, shares.getStatus().getCode(), shares.getStatus().toString());
+        assertTrue(shares.getStatus().getDescription().contains("cpu_shares"), shares.getStatus().toString());
+        assertEquals(String.valueOf(64L << 20), Files.readString(memory).strip(), "a refused update changes nothing");
     }
 
     /** The container's cgroup file on v1 ({@code /sys/fs/cgroup/<controller>/jcri/<id>/}) or v2. */

@@ -120,6 +120,12 @@ class PodSandboxSpec {
             assertTrue(sysctl.getStatus().getDescription().contains("kernel.panic"));
             var metadata = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("").build()));
             assertEquals(Status.Code.INVALID_ARGUMENT, metadata.getStatus().getCode());
+            var hostname = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("host").setHostname("-rf").build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, hostname.getStatus().getCode(), "not taken for an option of a tool");
+            var port = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("port")
+                    .addPortMappings(jcri.api.v1.PortMapping.newBuilder().setContainerPort(0).setHostPort(8080)).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, port.getStatus().getCode());
+            assertTrue(port.getStatus().getDescription().contains("container_port"), port.getStatus().toString());
         }
     }
 

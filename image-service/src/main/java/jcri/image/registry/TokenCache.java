@@ -103,7 +103,7 @@ public final class TokenCache {
         if (value == null || value.isEmpty()) {
             throw new IOException("token service " + realm + " returned no token");
         }
-        var lifetime = body.expiresIn() == null || body.expiresIn() <= 0 ? DEFAULT_LIFETIME : Duration.ofSeconds(body.expiresIn());
+        var lifetime = body.expiresIn() == null || body.expiresIn() <= 0 ? DEFAULT_LIFETIME : jcri.api.Timeouts.seconds(body.expiresIn());
         return new Token(value, Instant.now().plus(lifetime).minusSeconds(Math.min(10, lifetime.toSeconds() / 2)));
     }
 

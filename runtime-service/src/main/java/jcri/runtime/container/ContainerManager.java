@@ -218,7 +218,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         }
         if (timeoutSeconds > 0) {
             runc.kill(id, signal(record.stopSignal()), false);
-            if (await(exited, Duration.ofSeconds(timeoutSeconds))) {
+            if (await(exited, jcri.api.Timeouts.seconds(timeoutSeconds))) {
                 return;
             }
         }

@@ -177,10 +177,12 @@ public final class Cni {
         }
         if (!result.ok()) {
             var message = result.error();
+            int code = 0;
             try {
                 var error = JSON.readTree(result.stdout());
                 if (error.has("msg")) {
                     message = error.path("msg").asText() + (error.has("details") ? ": " + error.path("details").asText() : "");
+                    code = error.path("code").asInt(0);
                 }
             } catch (IOException notJson) {
                 // keep the raw text
@@ -189,7 +191,7 @@ public final class Cni {
                 LOG.warning("CNI plugin " + type + " DEL for pod " + podId + " failed: " + message);
                 return previous;
             }
-            throw new CriException(Status.Code.UNKNOWN, "CNI plugin " + type + " " + command + " for pod " + podId + " failed: " + message);
+            throw new CriException(status(code), "CNI plugin " + type + " " + command + " for pod " + podId + " failed: " + message);
         }
         if (command.equals("DEL") || result.stdout().isBlank()) {
             return previous;
@@ -226,5 +228,18 @@ public final class Cni {
             }
         }
         return out;
+    }
+
+    /**
+     * The gRPC code for a CNI error code (CNI spec, "Error"): 11 "try again later" → UNAVAILABLE; a configuration
+     * the plugin cannot use (1 incompatible version, 2 unsupported field, 4 invalid environment, 6 decoding, 7 invalid
+     * network config) → FAILED_PRECONDITION; anything else, including plugin-specific codes → INTERNAL.
+     */
+    private static Status.Code status(int cniCode) {
+        return switch (cniCode) {
+            case 11 -> Status.Code.UNAVAILABLE;
+            case 1, 2, 4, 6, 7 -> Status.Code.FAILED_PRECONDITION;
+            default -> Status.Code.INTERNAL;
+        };
     }
 }

@@ -300,6 +300,7 @@ public final class OciSpecBuilder {
 
     /** Writes CRI resources into an OCI {@code linux.resources} node (also used by UpdateContainerResources). */
     public static void applyResources(ObjectNode resources, LinuxContainerResources r) {
+        ResourceChecks.check(r);
         var cpu = resources.putObject("cpu");
         if (r.getCpuShares() > 0) {
             cpu.put("shares", r.getCpuShares());

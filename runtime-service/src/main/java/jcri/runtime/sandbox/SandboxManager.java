@@ -28,6 +28,8 @@ import jcri.store.Trees;
  */
 public final class SandboxManager implements PodLookup {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SandboxManager.class.getName());
+    /** What sethostname(2) takes (at most 64 bytes) and a resolver can look up: RFC 1123 characters, plus underscore. */
+    private static final java.util.regex.Pattern HOSTNAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** Where pods live and how they are made. */
     public record Settings(Path stateDir, java.util.Set<String> handlers, String defaultHandler, String defaultCgroupParent) {
@@ -104,6 +106,13 @@ public final class SandboxManager implements PodLookup {
         boolean ownNetwork = options.getNetwork() != NamespaceMode.NODE;
         boolean ownIpc = options.getIpc() != NamespaceMode.NODE;
         Sysctls.validate(config.getLinux().getSysctlsMap(), ownNetwork, ownIpc);
+        PortMappings.validate(config.getPortMappingsList());
+        var hostname = !config.getHostname().isEmpty() ? config.getHostname()
+                : ownNetwork ? meta.getName() : Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        if (!HOSTNAME.matcher(hostname).matches()) {
+            throw CriException.invalid("hostname '%s' is not a valid host name (1 to 64 letters, digits, '.', '-' or '_', "
+                    + "starting with a letter or digit)%s", hostname, config.getHostname().isEmpty() ? "; it comes from the pod name, set hostname" : "");
+        }
         var id = Ids.newId();
         var name = nameKey(config);
         var holder = names.putIfAbsent(name, id);
@@ -114,8 +123,6 @@ public final class SandboxManager implements PodLookup {
         long pidHolderPid = 0;
         boolean attached = false;
         try {
-            var hostname = !config.getHostname().isEmpty() ? config.getHostname()
-                    : ownNetwork ? meta.getName() : Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
             steps.run("netns_pin", () -> pinner.pin(new NamespacePinner.Request(dir.resolve("ns"), ownNetwork, ownIpc, ownNetwork, hostname)));
             var podFiles = files.write(dir, hostname, config.getDnsConfig(), "", ownIpc);
             if (options.getPid() == NamespaceMode.POD) {
@@ -205,7 +212,7 @@ public final class SandboxManager implements PodLookup {
     /** The pod's resources plus its overhead; 0 leaves a value unchanged, a negative limit means none. */
     static LinuxContainerResources sum(LinuxContainerResources overhead, LinuxContainerResources pod) {
         return LinuxContainerResources.newBuilder()
-                .setCpuShares(pod.getCpuShares() > 0 ? pod.getCpuShares() + Math.max(0, overhead.getCpuShares()) : 0)
+                .setCpuShares(pod.getCpuShares() > 0 ? plus(pod.getCpuShares(), overhead.getCpuShares()) : 0)
                 .setCpuPeriod(pod.getCpuPeriod() > 0 ? pod.getCpuPeriod() : overhead.getCpuPeriod())
                 .setCpuQuota(limit(pod.getCpuQuota(), overhead.getCpuQuota()))
                 .setMemoryLimitInBytes(limit(pod.getMemoryLimitInBytes(), overhead.getMemoryLimitInBytes()))
@@ -213,7 +220,12 @@ public final class SandboxManager implements PodLookup {
     }
 
     private static long limit(long pod, long overhead) {
-        return pod <= 0 ? pod : pod + Math.max(0, overhead);
+        return pod <= 0 ? pod : plus(pod, overhead);
+    }
+
+    /** {@code value} plus a positive {@code extra}, at most Long.MAX_VALUE (the kernel caps what is too large). */
+    private static long plus(long value, long extra) {
+        return extra <= 0 ? value : value > Long.MAX_VALUE - extra ? Long.MAX_VALUE : value + extra;
     }
 
     /** Resolves a full id or an unambiguous prefix; NOT_FOUND otherwise. */

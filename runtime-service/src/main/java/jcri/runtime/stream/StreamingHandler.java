@@ -2,7 +2,6 @@ package jcri.runtime.stream;
 
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
 import jcri.api.CriException;
 import jcri.api.Rpc;
 import jcri.api.v1.AttachRequest;
@@ -47,7 +46,7 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
             }
             ContainerExec.Result result;
             try (var session = server.session("exec_sync")) {
-                result = exec.execSync(request.getContainerId(), request.getCmdList(), Duration.ofSeconds(request.getTimeout()));
+                result = exec.execSync(request.getContainerId(), request.getCmdList(), jcri.api.Timeouts.seconds(request.getTimeout()));
             }
             return ExecSyncResponse.newBuilder()
                     .setStdout(ByteString.copyFrom(result.stdout()))
