@@ -10,6 +10,9 @@ import jcri.api.v1.LinuxContainerResources;
  */
 final class ResourceChecks {
     private static final Pattern CPU_LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
+    private static final long CGROUP2_SUPER_MAGIC = 0x63677270L;
+    /** Whether /sys/fs/cgroup is the v2 unified hierarchy itself (not v1 controllers, as on hybrid hosts). */
+    private static final boolean UNIFIED_HOST = unifiedHost();
 
     private ResourceChecks() {
     }
@@ -30,12 +33,22 @@ final class ResourceChecks {
                 "cpuset_cpus must be a CPU list such as 0-3,6, got '%s'", r.getCpusetCpus());
         require(r.getCpusetMems().isEmpty() || CPU_LIST.matcher(r.getCpusetMems()).matches(),
                 "cpuset_mems must be a node list such as 0-1, got '%s'", r.getCpusetMems());
+        require(r.getUnifiedCount() == 0 || UNIFIED_HOST,
+                "unified resources %s need the cgroup v2 unified hierarchy; this node's controllers are cgroup v1", r.getUnifiedMap().keySet());
         for (var key : r.getUnifiedMap().keySet()) {
             require(!key.isEmpty() && !key.contains("/") && !key.equals(".") && !key.equals(".."),
                     "unified keys are cgroup file names, got '%s'", key);
         }
         for (var page : r.getHugepageLimitsList()) {
             require(page.getPageSize().matches("\\d+[KMG]B"), "hugepage page_size must look like 2MB or 1GB, got '%s'", page.getPageSize());
+        }
+    }
+
+    private static boolean unifiedHost() {
+        try {
+            return jcri.linux.LinuxCalls.statfs("/sys/fs/cgroup").type() == CGROUP2_SUPER_MAGIC;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
