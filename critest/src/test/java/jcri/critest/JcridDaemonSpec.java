@@ -11,6 +11,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jcri.api.v1.RuntimeConfigRequest;
 import jcri.api.v1.StatusRequest;
@@ -46,9 +47,15 @@ class JcridDaemonSpec {
             dead.bind(UnixDomainSocketAddress.of(socket));
         }
         assertTrue(Files.exists(socket), "the fixture leaves a socket file nobody listens on");
+        var unpublished = Files.createFile(socket.resolveSibling(".jcri.sock.2147483647")); // a daemon that died before linking
         try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
             assertEquals("v1", cri.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeApiVersion());
             assertTrue(jcrid.log().contains("removing stale socket"), jcrid.log());
+            assertFalse(Files.exists(unpublished), "the private name of a dead daemon is removed");
+            try (var names = Files.list(socket.getParent())) {
+                assertEquals(List.of(), names.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".jcri.sock.")).toList(),
+                        "the live daemon's private name is gone once its socket is published");
+            }
         }
     }
 

@@ -52,7 +52,7 @@ final class CriServer implements AutoCloseable {
         var workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
         var handlers = Executors.newVirtualThreadPerTaskExecutor();
         // Bound under a private name and linked to its real name once its mode is set: the socket never appears with the umask's mode.
-        var binding = socket.resolveSibling("." + socket.getFileName() + "." + ProcessHandle.current().pid());
+        var binding = socket.resolveSibling(privatePrefix(socket) + ProcessHandle.current().pid());
         Files.deleteIfExists(binding);
         var builder = NettyServerBuilder.forAddress(new DomainSocketAddress(binding.toString()))
                 .channelType(EpollServerDomainSocketChannel.class)
@@ -79,8 +79,21 @@ final class CriServer implements AutoCloseable {
         return new CriServer(socket, server, boss, workers, handlers);
     }
 
-    /** Refuses a socket another live daemon answers on; removes one left behind by a crash. */
+    /**
+     * Refuses a socket another live daemon answers on; removes one left behind by a crash, and the private names
+     * of daemons that died between binding and publishing their socket.
+     */
     private static void claim(Path socket) throws IOException {
+        var privatePrefix = privatePrefix(socket);
+        try (var siblings = Files.list(socket.getParent())) {
+            for (var sibling : siblings.toList()) {
+                var name = sibling.getFileName().toString();
+                if (name.startsWith(privatePrefix) && name.substring(privatePrefix.length()).matches("\\d{1,10}")
+                        && ProcessHandle.of(Long.parseLong(name.substring(privatePrefix.length()))).isEmpty()) {
+                    Files.deleteIfExists(sibling);
+                }
+            }
+        }
         if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -92,6 +105,11 @@ final class CriServer implements AutoCloseable {
             LOG.info(() -> "removing stale socket " + socket);
             Files.delete(socket);
         }
+    }
+
+    /** The socket's name while its mode is set: {@code .<name>.<pid>}. */
+    private static String privatePrefix(Path socket) {
+        return "." + socket.getFileName() + ".";
     }
 
     /** Stops taking calls, lets in-flight calls finish (up to the grace period) and removes the socket. */

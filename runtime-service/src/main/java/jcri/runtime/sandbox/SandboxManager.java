@@ -109,7 +109,7 @@ public final class SandboxManager implements PodLookup {
         PortMappings.validate(config.getPortMappingsList());
         var hostname = !config.getHostname().isEmpty() ? config.getHostname()
                 : ownNetwork ? meta.getName() : Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        if (!HOSTNAME.matcher(hostname).matches()) {
+        if (ownNetwork && !HOSTNAME.matcher(hostname).matches()) { // set in the pod's own UTS namespace; else only written to a file
             throw CriException.invalid("hostname '%s' is not a valid host name (1 to 64 letters, digits, '.', '-' or '_', "
                     + "starting with a letter or digit)%s", hostname, config.getHostname().isEmpty() ? "; it comes from the pod name, set hostname" : "");
         }
