@@ -72,10 +72,12 @@ class ExecSyncSpec {
         assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getMessage());
         assertTrue(ms >= 1900 && ms < 10_000, "took " + ms + " ms");
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!(processes("sleep " + tag + "1").isEmpty() && processes("sleep " + tag + "2").isEmpty()) && System.nanoTime() < deadline) {
+        java.util.function.BooleanSupplier gone = () -> HostProcesses.withCommandLine("sleep " + tag + "1").isEmpty()
+                && HostProcesses.withCommandLine("sleep " + tag + "2").isEmpty();
+        while (!gone.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertTrue(processes("sleep " + tag + "1").isEmpty() && processes("sleep " + tag + "2").isEmpty(), "the command and its children are gone");
+        assertTrue(gone.getAsBoolean(), "the command and its children are gone");
     }
 
     @Test
@@ -131,16 +133,6 @@ class ExecSyncSpec {
         } finally {
             Pods.destroy(CRI, stoppedPod);
         }
-    }
-
-    private static List<Long> processes(String commandLine) throws Exception {
-        return ProcessHandle.allProcesses().filter(p -> {
-            try {
-                return Files.readString(Path.of("/proc/" + p.pid() + "/cmdline")).replace('\0', ' ').strip().equals(commandLine);
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        }).map(ProcessHandle::pid).toList();
     }
 
     private static List<Long> zombiesOf(long parent) {
