@@ -2,9 +2,13 @@ package jcri.critest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -72,6 +76,22 @@ class ContainerConfigSpec {
         assertTrue(raw.stream().allMatch(l -> LOG_LINE.matcher(l).matches() && l.contains(" stdout ")), raw.toString());
         assertEquals(List.of("stdout-is-a-tty", "to-stderr"), Logs.text(Pods.log(pod, config)).stream()
                 .map(l -> l.replace("\r", "")).toList(), "a terminal merges both streams (with CRLF line ends)");
+    }
+
+    @Test
+    void aLogPathOutsideThePodsLogDirectoryIsRefused() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(), "jcri's own check; the kubelet never sends such paths");
+        pod = Pods.config("escape").build();
+        var podId = Pods.run(cri, pod);
+        pods.add(podId);
+        var outside = Path.of(pod.getLogDirectory()).getParent().resolve("critest-escaped-" + ProcessHandle.current().pid() + ".log");
+        for (var logPath : List.of("../" + outside.getFileName(), outside.toString())) {
+            var e = assertThrows(StatusRuntimeException.class, () -> Pods.create(cri, podId, pod,
+                    Pods.shell(cri, "escape", "true").setLogPath(logPath).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+            assertTrue(e.getStatus().getDescription().contains("log_path"), e.getStatus().toString());
+        }
+        assertFalse(Files.exists(outside), outside + " created");
     }
 
     @Test

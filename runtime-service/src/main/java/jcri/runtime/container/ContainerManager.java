@@ -135,6 +135,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         if (name.isEmpty()) {
             throw CriException.invalid("container metadata needs a name");
         }
+        checkLogPath(pod, config);
         var imageName = config.getImage().getImage();
         var image = images.find(imageName).orElseThrow(() -> CriException.notFound("image %s is not present on the node", imageName));
         var key = nameKey(podId, config);
@@ -493,6 +494,19 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         }
         var parent = pod.cgroupParent().startsWith("/") ? pod.cgroupParent() : "/" + pod.cgroupParent();
         return parent + "/" + id;
+    }
+
+    /** A log path that leaves the pod's log directory (absolute, or through "..") would let a request write anywhere. */
+    private static void checkLogPath(PodRuntime pod, ContainerConfig config) {
+        var dir = pod.config().getLogDirectory();
+        if (dir.isEmpty() || config.getLogPath().isEmpty()) {
+            return;
+        }
+        var base = Path.of(dir).normalize();
+        var log = base.resolve(config.getLogPath()).normalize();
+        if (!log.startsWith(base) || log.equals(base)) {
+            throw CriException.invalid("log_path '%s' is not a file inside the pod's log directory %s", config.getLogPath(), dir);
+        }
     }
 
     private static Path logPath(PodRuntime pod, ContainerConfig config, Path bundle) {
