@@ -73,27 +73,17 @@ class ContainerOpsSpec {
         var config = Pods.shell(cri, "ticker", "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.1; done").build();
         var id = Pods.start(cri, podId, pod, config);
         var log = Pods.log(pod, config);
-        Logs.await(log, "tick 2", java.time.Duration.ofSeconds(30));
+        Logs.await(log, "tick 2", Duration.ofSeconds(30));
         var rotated = log.resolveSibling(log.getFileName() + ".1");
         Files.move(log, rotated);
         cri.runtime().reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(id).build());
         assertTrue(Files.exists(log), "a new log file once the call returns");
-        var fresh = awaitLines(log);
+        var fresh = Logs.await(log, lines -> !lines.isEmpty(), "line", Duration.ofSeconds(30));
         assertTrue(!fresh.isEmpty() && fresh.stream().allMatch(l -> l.startsWith("tick ")), fresh.toString());
         var old = Logs.text(rotated);
         int lastOld = Integer.parseInt(old.getLast().substring(5));
         int firstNew = Integer.parseInt(fresh.getFirst().substring(5));
         assertTrue(firstNew > lastOld, "no line lost or repeated across the rotation: " + lastOld + " then " + firstNew);
-    }
-
-    private static List<String> awaitLines(Path log) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        var lines = Logs.text(log);
-        while (lines.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            lines = Logs.text(log);
-        }
-        return lines;
     }
 
     @Test

@@ -22,10 +22,19 @@ public final class Logs {
 
     /** Waits until the container has logged a line reading {@code line}; fails with the log so far after {@code timeout}. */
     public static void await(Path log, String line, Duration timeout) throws IOException, InterruptedException {
+        await(log, lines -> lines.contains(line), "a line '" + line + "'", timeout);
+    }
+
+    /** Waits until the log's lines satisfy {@code done} and returns them; fails with the log so far after {@code timeout}. */
+    public static List<String> await(Path log, java.util.function.Predicate<List<String>> done, String what, Duration timeout)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!text(log).contains(line)) {
+        for (var lines = text(log); ; lines = text(log)) {
+            if (done.test(lines)) {
+                return lines;
+            }
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no line '" + line + "' in " + log + " within " + timeout + "; log: " + text(log));
+                throw new AssertionError("no " + what + " in " + log + " within " + timeout + "; log: " + lines);
             }
             Thread.sleep(20);
         }

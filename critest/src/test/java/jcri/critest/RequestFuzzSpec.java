@@ -2,7 +2,6 @@ package jcri.critest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
@@ -110,8 +109,9 @@ class RequestFuzzSpec {
             } finally {
                 codes.forEach((method, counts) -> System.out.println("  " + method + " " + counts));
                 internal.forEach(line -> System.out.println("  INTERNAL " + line));
-                removeEverything(cri);
+                removeAllBut(cri, "", "");
             }
+            assertEquals(0, cri.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
             assertEquals("jcri", cri.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName(), "the daemon still serves");
             assertEquals(List.of(), Leaks.find(cri, dir, CGROUP_PARENT), "leaked after the fuzzed objects were removed");
         } finally {
@@ -124,8 +124,8 @@ class RequestFuzzSpec {
     }
 
     /**
-     * A running pod with a running container whose ids the random requests use, made again with the same ids' pool
-     * entries whenever a fuzzed call stopped or removed them (the pool then names missing objects, also worth a call).
+     * A running pod with a running container whose ids the random requests use, made anew (new ids, given to the pool)
+     * whenever a fuzzed call stopped or removed them.
      */
     private static final class Baseline {
         private final CriClient cri;
@@ -142,16 +142,7 @@ class RequestFuzzSpec {
 
         void refresh() {
             Pods.busybox(cri);
-            for (var other : cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-                if (!other.getId().equals(podId)) {
-                    Pods.destroy(cri, other.getId()); // what fuzzed calls made goes each round, with whatever config it has
-                }
-            }
-            for (var other : cri.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()) {
-                if (!other.getId().equals(containerId)) {
-                    cri.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(other.getId()).build());
-                }
-            }
+            removeAllBut(cri, podId, containerId); // what fuzzed calls made goes each round, with whatever config it has
             var pods = cri.runtime().listPodSandbox(ListPodSandboxRequest.newBuilder().setFilter(PodSandboxFilter.newBuilder().setId(podId)
                     .setState(PodSandboxStateValue.newBuilder().setState(PodSandboxState.SANDBOX_READY))).build());
             if (podId.isEmpty() || pods.getItemsCount() == 0) {
@@ -291,13 +282,17 @@ class RequestFuzzSpec {
         }
     }
 
-    private static void removeEverything(CriClient cri) {
+    /** Stops and removes every pod and container but the pod {@code keepPod} and the container {@code keepContainer}. */
+    private static void removeAllBut(CriClient cri, String keepPod, String keepContainer) {
         for (var pod : cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-            Pods.destroy(cri, pod.getId());
+            if (!pod.getId().equals(keepPod)) {
+                Pods.destroy(cri, pod.getId());
+            }
         }
         for (var container : cri.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList()) {
-            cri.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(container.getId()).build());
+            if (!container.getId().equals(keepContainer)) {
+                cri.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(container.getId()).build());
+            }
         }
-        assertTrue(cri.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList().isEmpty());
     }
 }

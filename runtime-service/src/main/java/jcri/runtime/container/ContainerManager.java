@@ -109,9 +109,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             LOG.warning("releasing container " + id + ", left half-made by a crash");
             var bundle = containersDir.resolve(id);
             try {
-                if (Files.exists(bundle.resolve("conmon.pid"))) {
-                    ProcessHandle.of(conmonPid(id)).ifPresent(ProcessHandle::destroyForcibly);
-                }
+                conmon(id).ifPresent(ProcessHandle::destroyForcibly); // only if that pid is still a conmon
                 for (var runc : runtimes.values()) {
                     runc.delete(id);
                 }
@@ -367,11 +365,15 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
 
     /** True while the container's conmon runs. */
     private boolean monitorAlive(String id) {
+        return conmon(id).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** The container's conmon process, if its recorded pid still names a conmon (pids are reused). */
+    private Optional<ProcessHandle> conmon(String id) {
         try {
-            return ProcessHandle.of(conmonPid(id)).filter(p -> p.info().command().orElse("").endsWith("conmon"))
-                    .map(ProcessHandle::isAlive).orElse(false);
+            return ProcessHandle.of(conmonPid(id)).filter(p -> p.info().command().orElse("").endsWith("conmon"));
         } catch (IOException | NumberFormatException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -435,8 +437,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
 
     private void publish(ContainerRecord record, ContainerEvents.Type type) {
         long now = Times.now();
-        events.publish(() -> new ContainerEvents.Event(record.id(), record.podId(), type, now,
-                containers.values().stream().filter(c -> c.podId().equals(record.podId())).toList()));
+        events.publish(() -> new ContainerEvents.Event(record.id(), record.podId(), type, now, forPod(record.podId())));
     }
 
     /**

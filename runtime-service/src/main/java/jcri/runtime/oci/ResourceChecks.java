@@ -1,5 +1,7 @@
 package jcri.runtime.oci;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Pattern;
 import jcri.api.CriException;
 import jcri.api.v1.LinuxContainerResources;
@@ -10,9 +12,9 @@ import jcri.api.v1.LinuxContainerResources;
  */
 final class ResourceChecks {
     private static final Pattern CPU_LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
-    private static final long CGROUP2_SUPER_MAGIC = 0x63677270L;
-    /** Whether /sys/fs/cgroup is the v2 unified hierarchy itself (not v1 controllers, as on hybrid hosts). */
-    private static final boolean UNIFIED_HOST = unifiedHost();
+    private static final Pattern PAGE_SIZE = Pattern.compile("\\d+[KMG]B");
+    /** Whether /sys/fs/cgroup is the v2 unified hierarchy itself (not v1 controllers, as on hybrid hosts); as PodCgroup tells. */
+    private static final boolean UNIFIED_HOST = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
 
     private ResourceChecks() {
     }
@@ -40,15 +42,7 @@ final class ResourceChecks {
                     "unified keys are cgroup file names, got '%s'", key);
         }
         for (var page : r.getHugepageLimitsList()) {
-            require(page.getPageSize().matches("\\d+[KMG]B"), "hugepage page_size must look like 2MB or 1GB, got '%s'", page.getPageSize());
-        }
-    }
-
-    private static boolean unifiedHost() {
-        try {
-            return jcri.linux.LinuxCalls.statfs("/sys/fs/cgroup").type() == CGROUP2_SUPER_MAGIC;
-        } catch (java.io.IOException e) {
-            return false;
+            require(PAGE_SIZE.matcher(page.getPageSize()).matches(), "hugepage page_size must look like 2MB or 1GB, got '%s'", page.getPageSize());
         }
     }
 

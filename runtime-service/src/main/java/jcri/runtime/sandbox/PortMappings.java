@@ -1,15 +1,12 @@
 package jcri.runtime.sandbox;
 
 import java.util.List;
-import java.util.regex.Pattern;
+import java.net.InetAddress;
 import jcri.api.CriException;
 import jcri.api.v1.PortMapping;
 
 /** Which port mappings a pod may ask for: real port numbers and an IP literal (never a name to resolve) as host IP. */
 final class PortMappings {
-    private static final Pattern IPV4 = Pattern.compile("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
-
     private PortMappings() {
     }
 
@@ -23,8 +20,12 @@ final class PortMappings {
                 throw CriException.invalid("port mapping: host_port must be 0 (none) to 65535, got %d", mapping.getHostPort());
             }
             var ip = mapping.getHostIp();
-            if (!ip.isEmpty() && !IPV4.matcher(ip).matches() && !IPV6.matcher(ip).matches()) {
-                throw CriException.invalid("port mapping: host_ip must be an IPv4 or IPv6 address, got '%s'", ip);
+            if (!ip.isEmpty()) {
+                try {
+                    InetAddress.ofLiteral(ip); // parses, never resolves
+                } catch (IllegalArgumentException e) {
+                    throw CriException.invalid("port mapping: host_ip must be an IPv4 or IPv6 address, got '%s'", ip);
+                }
             }
         }
     }
