@@ -63,7 +63,7 @@ public final class OciSpecBuilder {
         if (!privileged) {
             strings(linux.putArray("maskedPaths"), security.getMaskedPathsCount() > 0 ? security.getMaskedPathsList() : MASKED);
             strings(linux.putArray("readonlyPaths"), security.getReadonlyPathsCount() > 0 ? security.getReadonlyPathsList() : READONLY);
-            var seccomp = SeccompProfiles.forProfile(security.getSeccomp(), caps);
+            var seccomp = SeccompProfiles.forContext(security, caps);
             if (seccomp != null) {
                 linux.set("seccomp", seccomp);
             }

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jcri.api.CriException;
+import jcri.api.v1.LinuxContainerSecurityContext;
 import jcri.api.v1.SecurityProfile;
 
 /**
@@ -60,8 +61,32 @@ public final class SeccompProfiles {
         return Map.copyOf(m);
     }
 
+    /**
+     * The {@code linux.seccomp} section a container's security context asks for, or null for none.
+     * As in containerd and CRI-O, a context that names no profile (neither {@code seccomp} nor the
+     * deprecated {@code seccomp_profile_path}) runs unconfined: the CRI says so, and the kubelet
+     * asks for {@code RuntimeDefault} explicitly when the pod wants it.
+     */
+    public static ObjectNode forContext(LinuxContainerSecurityContext security, List<String> capabilities) {
+        if (security.hasSeccomp()) {
+            return forProfile(security.getSeccomp(), capabilities);
+        }
+        var path = security.getSeccompProfilePath();
+        return switch (path) {
+            case "", "unconfined" -> null;
+            case "runtime/default", "docker/default" -> runtimeDefault(capabilities);
+            default -> {
+                if (!path.startsWith("localhost/")) {
+                    throw CriException.invalid("seccomp_profile_path '%s' is none of unconfined, runtime/default, "
+                            + "docker/default or localhost/<path>", path);
+                }
+                yield localhost(path);
+            }
+        };
+    }
+
     /** The {@code linux.seccomp} section for {@code profile}, or null for none. */
-    public static ObjectNode forProfile(SecurityProfile profile, List<String> capabilities) {
+    private static ObjectNode forProfile(SecurityProfile profile, List<String> capabilities) {
         return switch (profile.getProfileType()) {
             case Unconfined -> null;
             case Localhost -> localhost(profile.getLocalhostRef());

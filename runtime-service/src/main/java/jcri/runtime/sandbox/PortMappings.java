@@ -10,6 +10,18 @@ final class PortMappings {
     private PortMappings() {
     }
 
+    /**
+     * The mappings that publish a port on the node, for the portmap plugin. A mapping with host
+     * port 0 publishes nothing: the kubelet sends one for every declared {@code containerPort},
+     * and containerd and CRI-O skip them too.
+     */
+    static List<jcri.runtime.network.PortMapping> published(List<PortMapping> mappings) {
+        return mappings.stream().filter(p -> p.getHostPort() > 0)
+                .map(p -> new jcri.runtime.network.PortMapping(p.getHostPort(), p.getContainerPort(),
+                        p.getProtocol().name().toLowerCase(java.util.Locale.ROOT), p.getHostIp()))
+                .toList();
+    }
+
     /** Throws INVALID_ARGUMENT naming the first mapping the portmap plugin could not set up. */
     static void validate(List<PortMapping> mappings) {
         for (var mapping : mappings) {

@@ -15,7 +15,6 @@ import jcri.api.v1.LinuxContainerResources;
 import jcri.api.v1.NamespaceMode;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.runtime.network.Cni;
-import jcri.runtime.network.PortMapping;
 import jcri.runtime.oci.NamespaceRef;
 import jcri.runtime.oci.PodNamespaces;
 import jcri.store.JsonStore;
@@ -107,11 +106,13 @@ public final class SandboxManager implements PodLookup {
         boolean ownIpc = options.getIpc() != NamespaceMode.NODE;
         Sysctls.validate(config.getLinux().getSysctlsMap(), ownNetwork, ownIpc);
         PortMappings.validate(config.getPortMappingsList());
+        // A pod that names no hostname gets the node's, in its own network as on the node's, as in
+        // containerd and CRI-O (pod names are often longer than a hostname may be).
         var hostname = !config.getHostname().isEmpty() ? config.getHostname()
-                : ownNetwork ? meta.getName() : Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+                : Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
         if (ownNetwork && !HOSTNAME.matcher(hostname).matches()) { // set in the pod's own UTS namespace; else only written to a file
             throw CriException.invalid("hostname '%s' is not a valid host name (1 to 64 letters, digits, '.', '-' or '_', "
-                    + "starting with a letter or digit)%s", hostname, config.getHostname().isEmpty() ? "; it comes from the pod name, set hostname" : "");
+                    + "starting with a letter or digit)", hostname);
         }
         var id = Ids.newId();
         var name = nameKey(config);
@@ -133,8 +134,7 @@ public final class SandboxManager implements PodLookup {
                 attached = true;
                 var result = steps.time("cni_add", () -> cni.add(id, dir.resolve("ns/net"),
                         new Cni.PodArgs(meta.getName(), meta.getNamespace(), meta.getUid()),
-                        config.getPortMappingsList().stream().map(p -> new PortMapping(p.getHostPort(), p.getContainerPort(),
-                                p.getProtocol().name().toLowerCase(), p.getHostIp())).toList()));
+                        PortMappings.published(config.getPortMappingsList())));
                 ips = result.ips();
                 files.updateHosts(podFiles, hostname, result.primaryIp());
             }
