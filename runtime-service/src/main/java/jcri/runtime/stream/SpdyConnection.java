@@ -105,7 +105,12 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
         var headers = syn.headers();
         var stream = new SpdyStream(id, headers.getAsString("streamtype"), headers, new InboundStream(gate), out);
         streams.put(id, stream);
-        ctx.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+        // Go's SPDY framer (spdystream: crictl, and the API server through the kubelet) reads a header block
+        // in every SYN_REPLY and drops the connection without one; Netty writes none for an empty header
+        // set, so the reply carries the stream's own headers (a Go client always sends its streamtype).
+        var reply = new DefaultSpdySynReplyFrame(id);
+        reply.headers().set(headers);
+        ctx.writeAndFlush(reply);
         if (syn.isLast()) {
             stream.in().end();
         }
