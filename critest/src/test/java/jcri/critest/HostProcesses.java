@@ -20,4 +20,21 @@ public final class HostProcesses {
             }
         }).map(ProcessHandle::pid).toList();
     }
+
+    /**
+     * Starts {@code command} as process {@code pid} (free, in this PID namespace) by setting the kernel's
+     * last allocated pid just below it: how a spec makes the pid reuse that follows a reboot or a long uptime.
+     */
+    public static Process startWithPid(long pid, String... command) throws IOException, InterruptedException {
+        var lastPid = Path.of("/proc/sys/kernel/ns_last_pid");
+        for (int attempt = 0; attempt < 200; attempt++) {
+            Files.writeString(lastPid, Long.toString(pid - 1));
+            var process = new ProcessBuilder(command).start();
+            if (process.pid() == pid) {
+                return process;
+            }
+            process.destroyForcibly().waitFor();
+        }
+        throw new IllegalStateException("another process kept taking pid " + pid);
+    }
 }

@@ -11,7 +11,9 @@ import jcri.api.CriException;
  * Holds a pod-level PID namespace: a detached {@code unshare --pid --fork} whose child, pid 1
  * of the new namespace, is {@code tini} running {@code sleep}. As the namespace's init, tini reaps
  * the orphans of every container and exec session, as a pause container would. Containers of the
- * pod join {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and dies with the pod.
+ * pod join {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and dies with the pod;
+ * its {@link ProcessIdentity}, kept in the pod's directory, keeps a stop from killing another process
+ * that got its pid after it ended (records outlive reboots, pids are reused).
  */
 public final class PidNamespaceHolder {
     private static final String PID_FILE = "pid-holder.pid";
@@ -40,8 +42,9 @@ public final class PidNamespaceHolder {
             if (!process.isAlive()) {
                 throw CriException.internal("the pod's PID namespace holder exited: " + Files.readString(podDir.resolve("pid-holder.log")), null);
             }
-            if (childOf(process.pid())) {
-                Files.writeString(podDir.resolve(PID_FILE), Long.toString(process.pid()));
+            var identity = ProcessIdentity.of(process.pid());
+            if (childOf(process.pid()) && identity.isPresent()) {
+                Files.writeString(podDir.resolve(PID_FILE), identity.get().line());
                 return process.pid();
             }
             TimeUnit.MILLISECONDS.sleep(2);
@@ -55,24 +58,26 @@ public final class PidNamespaceHolder {
         return Path.of("/proc/" + holderPid + "/ns/pid_for_children");
     }
 
-    public static boolean alive(long holderPid) {
-        return holderPid > 0 && ProcessHandle.of(holderPid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    /** Kills the holder, which takes every process of the namespace with it. */
-    public static void stop(long holderPid) {
-        if (holderPid > 0) {
-            ProcessHandle.of(holderPid).ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    /** Kills the holder recorded in a pod directory (for pods whose record a crash lost), if it still runs. */
-    public static void stopIn(Path podDir) throws IOException {
+    /**
+     * Kills the holder recorded in a pod directory, which takes every process of the namespace with it,
+     * if that very holder still runs. Idempotent; a pod without a holder has no record of one.
+     */
+    public static void stop(Path podDir) throws IOException {
         var file = podDir.resolve(PID_FILE);
         if (Files.exists(file)) {
-            long pid = Long.parseLong(Files.readString(file).strip());
-            ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").endsWith("unshare")).ifPresent(ProcessHandle::destroyForcibly);
+            var line = Files.readString(file).strip();
+            if (line.contains(" ") ? ProcessIdentity.parse(line).running() : legacyHolder(Long.parseLong(line), file)) {
+                ProcessHandle.of(Long.parseLong(line.split(" ")[0])).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
+    }
+
+    /** For a pid alone (written before identities were): an {@code unshare} that started before the file was written. */
+    private static boolean legacyHolder(long pid, Path file) throws IOException {
+        var written = Files.getLastModifiedTime(file).toInstant();
+        return ProcessHandle.of(pid).map(ProcessHandle::info)
+                .filter(i -> i.command().orElse("").endsWith("unshare") && i.startInstant().map(t -> !t.isAfter(written)).orElse(false))
+                .isPresent();
     }
 
     private static boolean childOf(long pid) throws IOException {

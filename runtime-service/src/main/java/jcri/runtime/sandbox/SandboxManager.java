@@ -79,7 +79,7 @@ public final class SandboxManager implements PodLookup {
             LOG.warning("releasing pod " + id + ", left half-made by a crash");
             try {
                 cni.delete(id);
-                PidNamespaceHolder.stopIn(podDir(id));
+                PidNamespaceHolder.stop(podDir(id));
                 releaseFiles(podDir(id));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -151,7 +151,7 @@ public final class SandboxManager implements PodLookup {
                 if (attached) {
                     cni.delete(id);
                 }
-                PidNamespaceHolder.stop(pidHolderPid);
+                PidNamespaceHolder.stop(dir);
                 releaseFiles(dir);
             } catch (IOException | RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
@@ -167,7 +167,7 @@ public final class SandboxManager implements PodLookup {
         if (record == null) {
             return;
         }
-        PidNamespaceHolder.stop(record.pidHolder());
+        PidNamespaceHolder.stop(podDir(id));
         steps.run("cni_del", () -> cni.delete(id));
         if (record.ready()) {
             var stopped = record.stopped();
