@@ -22,12 +22,18 @@ public final class HostProcesses {
     }
 
     /**
-     * Starts {@code command} as process {@code pid} (free, in this PID namespace) by setting the kernel's
-     * last allocated pid just below it: how a spec makes the pid reuse that follows a reboot or a long uptime.
+     * Starts {@code command} as process {@code pid} of this PID namespace, once that pid is free (its
+     * process gone and reaped), by setting the kernel's last allocated pid just below it: how a spec makes
+     * the pid reuse that follows a reboot or a long uptime.
      */
     public static Process startWithPid(long pid, String... command) throws IOException, InterruptedException {
         var lastPid = Path.of("/proc/sys/kernel/ns_last_pid");
-        for (int attempt = 0; attempt < 200; attempt++) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(Path.of("/proc/" + pid))) {
+                Thread.sleep(10);
+                continue;
+            }
             Files.writeString(lastPid, Long.toString(pid - 1));
             var process = new ProcessBuilder(command).start();
             if (process.pid() == pid) {
@@ -35,6 +41,6 @@ public final class HostProcesses {
             }
             process.destroyForcibly().waitFor();
         }
-        throw new IllegalStateException("another process kept taking pid " + pid);
+        throw new IllegalStateException("pid " + pid + " did not become free for this spec");
     }
 }
