@@ -109,6 +109,8 @@ public final class ImageManager implements ImageLookup {
                 mine.complete(pulled);
             } else {
                 mine.completeExceptionally(failure);
+                // what the failed pull downloaded and unpacked belongs to no image: once no other pull runs, it goes
+                collectGarbage();
             }
         });
         worker.start();
