@@ -177,7 +177,7 @@ class PodSandboxSpec {
     }
 
     @Test
-    void stoppingAPodSparesTheProcessThatGotItsDeadPidHoldersPid() throws Exception {
+    void aPodWhosePidHolderDiedTakesNoContainersAndItsStopSparesWhoeverGotThePid() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(), "jcri's PID-namespace holder");
         var config = Pods.config("reused-pid").setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
                 LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.POD)))).build();
@@ -192,6 +192,9 @@ class PodSandboxSpec {
         handle.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
         var stranger = HostProcesses.startWithPid(holder, "sleep", "600");
         try {
+            var join = assertThrows(StatusRuntimeException.class, () -> Pods.create(cri, id, config, Pods.shell(cri, "c", "true").build()),
+                    "a container would join the namespace of the process that now has pid " + holder);
+            assertEquals(Status.Code.FAILED_PRECONDITION, join.getStatus().getCode(), join.getMessage());
             cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
             assertTrue(stranger.isAlive(), "the process that now has pid " + holder + " is not the pod's");
         } finally {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import jcri.api.CriException;
 
@@ -65,21 +66,34 @@ public final class PidNamespaceHolder {
      * if that very holder still runs. Idempotent; a pod without a holder has no record of one.
      */
     public static void stop(Path podDir) throws IOException {
-        var file = podDir.resolve(PID_FILE);
-        if (Files.exists(file)) {
-            var line = Files.readString(file).strip();
-            if (line.contains(" ") ? ProcessIdentity.parse(line).running() : legacyHolder(Long.parseLong(line), file)) {
-                ProcessHandle.of(Long.parseLong(line.split(" ")[0])).ifPresent(ProcessHandle::destroyForcibly);
-            }
+        recorded(podDir).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /** Whether the holder recorded in a pod directory still runs: containers may join its namespace (false if unreadable). */
+    public static boolean running(Path podDir) {
+        try {
+            return recorded(podDir).isPresent();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
-    /** For a pid alone (written before identities were): an {@code unshare} that started before the file was written. */
-    private static boolean legacyHolder(long pid, Path file) throws IOException {
+    /** The pid of the holder recorded in {@code podDir}, if that very process (not one that got its pid since) runs. */
+    private static Optional<Long> recorded(Path podDir) throws IOException {
+        var file = podDir.resolve(PID_FILE);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        var line = Files.readString(file).strip();
+        if (line.contains(" ")) {
+            var holder = ProcessIdentity.parse(line);
+            return holder.running() ? Optional.of(holder.pid()) : Optional.empty();
+        }
+        long pid = Long.parseLong(line); // written before identities were: an unshare that started before the file
         var written = Files.getLastModifiedTime(file).toInstant();
         return ProcessHandle.of(pid).map(ProcessHandle::info)
                 .filter(i -> i.command().orElse("").endsWith("unshare") && i.startInstant().map(t -> !t.isAfter(written)).orElse(false))
-                .isPresent();
+                .map(i -> pid);
     }
 
     private static boolean childOf(long pid) throws IOException {

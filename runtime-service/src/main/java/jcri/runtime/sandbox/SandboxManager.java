@@ -252,8 +252,10 @@ public final class SandboxManager implements PodLookup {
                 : config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.NODE
                 ? new NamespaceRef.Host() : new NamespaceRef.Fresh();
         var namespaces = new PodNamespaces(join(r.netns()), join(r.ipcns()), join(r.utsns()), pid);
+        // a pod whose PID-namespace holder is gone (its pid maybe another process's by now) takes no containers
+        boolean ready = r.ready() && (r.pidHolder() == 0 || PidNamespaceHolder.running(podDir(r.id())));
         return new PodRuntime(r.id(), config, namespaces, files.existing(podDir(r.id()), !r.ipcns().isEmpty()),
-                r.cgroupParent(), r.handler(), r.ready());
+                r.cgroupParent(), r.handler(), ready);
     }
 
     private static NamespaceRef join(String pinned) {
