@@ -43,18 +43,25 @@ class SeccompSpec {
     /** The probe, built once as a static binary from the test resources. */
     private static synchronized Path probe() throws IOException, InterruptedException {
         if (probe == null) {
-            var dir = Scratch.dir("critest-seccomp-probe-");
-            var source = dir.resolve("probe.c");
-            try (var in = SeccompSpec.class.getResourceAsStream("/seccomp/probe.c")) {
-                Files.copy(in, source);
-            }
-            var gcc = new ProcessBuilder("gcc", "-static", "-O2", "-o", dir.resolve("probe").toString(), source.toString())
-                    .redirectErrorStream(true).start();
-            var out = new String(gcc.getInputStream().readAllBytes());
-            assertEquals(0, gcc.waitFor(), "gcc: " + out);
-            probe = dir.resolve("probe");
+            probe = compile("probe.c", "probe");
         }
         return probe;
+    }
+
+    /** Compiles the test resource {@code seccomp/<source>} with gcc and {@code options} into a fresh directory. */
+    private static Path compile(String source, String binary, String... options) throws IOException, InterruptedException {
+        var dir = Scratch.dir("critest-seccomp-" + binary + "-");
+        var file = dir.resolve(source);
+        try (var in = SeccompSpec.class.getResourceAsStream("/seccomp/" + source)) {
+            Files.copy(in, file);
+        }
+        var command = new ArrayList<>(List.of("gcc", "-static", "-O2", "-o", dir.resolve(binary).toString()));
+        command.addAll(List.of(options));
+        command.add(file.toString());
+        var gcc = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var out = new String(gcc.getInputStream().readAllBytes());
+        assertEquals(0, gcc.waitFor(), "gcc: " + out);
+        return dir.resolve(binary);
     }
 
     /** Runs {@code config} with {@code security} in a fresh pod and returns its output lines. */
@@ -99,6 +106,17 @@ class SeccompSpec {
         for (var allowed : List.of("unshare_files", "clone_plain", "personality_query", "socket_inet")) {
             assertEquals("OK", results.get(allowed), allowed + " in " + results);
         }
+    }
+
+    @Test
+    void the32BitCompatEntryIsFilteredToo() throws Exception {
+        Assumptions.assumeFalse(Target.external(), "jcri's own profile");
+        // i386 numbers: io_uring_setup 425 (refused), getuid32 199 (allowed)
+        var ioUring = compile("compat32.c", "io_uring_setup", "-m32", "-nostdlib", "-DNR=425");
+        var getuid = compile("compat32.c", "getuid32", "-m32", "-nostdlib", "-DNR=199");
+        var config = Pods.shell(cri, "compat", "/io_uring_setup; echo io_uring_setup=$?; /getuid32; echo getuid32=$?")
+                .addMounts(readOnly("/io_uring_setup", ioUring.toString())).addMounts(readOnly("/getuid32", getuid.toString()));
+        assertEquals(List.of("io_uring_setup=1", "getuid32=0"), run(config, runtimeDefault()), "exit status = errno, EPERM is 1");
     }
 
     @Test
