@@ -24,17 +24,17 @@ import java.util.Objects;
  */
 final class RuntimeDefaultSeccomp {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final int EPERM = 1;
-    static final int ENOSYS = 38;
+    private static final int EPERM = 1;
+    private static final int ENOSYS = 38;
     /** CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET. */
-    static final long CLONE_NAMESPACES = 0x00020000L | 0x02000000L | 0x04000000L | 0x08000000L | 0x10000000L
+    private static final long CLONE_NAMESPACES = 0x00020000L | 0x02000000L | 0x04000000L | 0x08000000L | 0x10000000L
             | 0x20000000L | 0x40000000L;
     /** unshare also takes CLONE_NEWTIME (in clone's flags that bit belongs to the exit signal). */
-    static final long UNSHARE_NAMESPACES = CLONE_NAMESPACES | 0x80L;
+    private static final long UNSHARE_NAMESPACES = CLONE_NAMESPACES | 0x80L;
     /** PER_LINUX, PER_LINUX32, each with UNAME26, and 0xffffffff, which only asks for the current persona. */
-    static final List<Long> PERSONAS = List.of(0x0L, 0x8L, 0x20000L, 0x20008L, 0xffffffffL);
+    private static final List<Long> PERSONAS = List.of(0x0L, 0x8L, 0x20000L, 0x20008L, 0xffffffffL);
     /** AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_PACKET (raw packets: the kernel asks for CAP_NET_RAW). */
-    static final List<Long> SOCKET_FAMILIES = List.of(1L, 2L, 10L, 16L, 17L);
+    private static final List<Long> SOCKET_FAMILIES = List.of(1L, 2L, 10L, 16L, 17L);
     /** Each listed syscall and the capabilities of which any allows it (none: always allowed). */
     private static final Map<String, List<String>> TABLE = read("runtime-default-syscalls.txt");
 
