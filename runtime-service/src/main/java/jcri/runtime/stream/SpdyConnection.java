@@ -4,6 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyGoAwayFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
@@ -18,14 +19,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server side of a SPDY/3.1 connection as Kubernetes streaming clients use it, on Netty's
  * SPDY frame codec: the client opens streams (each answered at once with SYN_REPLY), data flows
- * both ways, pings are echoed. Flow-control windows are not enforced in either direction, since
+ * both ways, pings are echoed. A stream is forgotten once both directions have ended or it is reset,
+ * and at most {@link #MAX_OPEN_STREAMS} are open at once. Flow-control windows are not enforced in either direction, since
  * the Go clients never send WINDOW_UPDATE; the connection's TCP back-pressure stands in for them.
  */
 final class SpdyConnection extends ChannelInboundHandlerAdapter {
     /** Seconds to wait, after GOAWAY, for the client to close before jcrid does. */
     private static final long CLOSE_GRACE_SECONDS = 5;
+    /**
+     * Streams open at once on one connection; more are refused. An exec or attach needs five, a
+     * port-forward two per forwarded connection: this leaves room for 500 forwarded connections.
+     */
+    static final int MAX_OPEN_STREAMS = 1000;
+    /** SPDY/3.1's RST_STREAM status for a stream the server will not take. */
+    private static final int REFUSED_STREAM = 3;
     private final Acceptor acceptor;
     private final Map<Integer, SpdyStream> streams = new ConcurrentHashMap<>();
+    /** Per open stream, how many of its two directions have not ended yet; at zero it is forgotten. */
+    private final Map<Integer, java.util.concurrent.atomic.AtomicInteger> openHalves = new ConcurrentHashMap<>();
     private ReadGate gate;
     private ChannelHandlerContext context;
     private int lastStreamId;
@@ -67,11 +78,13 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
                         stream.in().offer(data.content());
                         if (data.isLast()) {
                             stream.in().end();
+                            halfEnded(data.streamId());
                         }
                     }
                 }
                 case SpdyRstStreamFrame reset -> {
                     var stream = streams.remove(reset.streamId());
+                    openHalves.remove(reset.streamId());
                     if (stream != null) {
                         stream.in().end();
                     }
@@ -97,19 +110,40 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     private void open(ChannelHandlerContext ctx, SpdySynStreamFrame syn) {
         int id = syn.streamId();
         lastStreamId = Math.max(lastStreamId, id);
+        if (streams.size() >= MAX_OPEN_STREAMS || streams.containsKey(id)) {
+            ctx.writeAndFlush(new DefaultSpdyRstStreamFrame(id, REFUSED_STREAM));
+            return;
+        }
         var out = new OutboundStream(ctx.channel(), buf -> new DefaultSpdyDataFrame(id, buf), () -> {
+            halfEnded(id);
             var end = new DefaultSpdyDataFrame(id);
             end.setLast(true);
             return end;
         });
         var headers = syn.headers();
         var stream = new SpdyStream(id, headers.getAsString("streamtype"), headers, new InboundStream(gate), out);
+        openHalves.put(id, new java.util.concurrent.atomic.AtomicInteger(2));
         streams.put(id, stream);
         ctx.writeAndFlush(reply(id, stream.type()));
         if (syn.isLast()) {
             stream.in().end();
+            halfEnded(id);
         }
         acceptor.accept(stream);
+    }
+
+    /** One direction of stream {@code id} has ended; once both have, the connection forgets the stream. */
+    private void halfEnded(int id) {
+        var halves = openHalves.get(id);
+        if (halves != null && halves.decrementAndGet() == 0) {
+            openHalves.remove(id);
+            streams.remove(id);
+        }
+    }
+
+    /** Streams the connection holds now (for tests). */
+    int openStreams() {
+        return streams.size();
     }
 
     /**
@@ -142,6 +176,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         streams.values().forEach(s -> s.in().discard());
         streams.clear();
+        openHalves.clear();
         acceptor.closed();
         ctx.fireChannelInactive();
     }
