@@ -10,10 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import jcri.api.v1.LinuxPodSandboxConfig;
-import jcri.api.v1.LinuxSandboxSecurityContext;
-import jcri.api.v1.NamespaceMode;
-import jcri.api.v1.NamespaceOption;
 import jcri.image.testing.FreePorts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,36 +23,22 @@ import org.junit.jupiter.api.Test;
 class CrictlSpec {
     private static final CriClient CRI = Target.client();
     private static final Duration LIMIT = Duration.ofSeconds(40);
-    private static final int HTTP_PORT = 8080;
-    private static String podId;
-    private static String hostPodId;
+    private static WebServers servers;
     private static String shell;
     private static String logger;
-    private static int hostPort;
 
     @BeforeAll
     static void startContainers() throws Exception {
-        var pod = Pods.config("crictl").build();
-        podId = Pods.run(CRI, pod);
-        shell = Pods.start(CRI, podId, pod, Pods.shell(CRI, "shell", "mkdir -p /www && echo hello-from-pod > /www/index.html"
-                + " && exec httpd -f -p " + HTTP_PORT + " -h /www").build());
-        PortForwardSpec.awaitListening(shell, HTTP_PORT);
-        logger = Pods.start(CRI, podId, pod, Pods.shell(CRI, "logger", "echo to-stderr >&2; sleep 1; echo first; echo last; sleep 3600").build());
-        Logs.await(Pods.log(pod, Pods.shell(CRI, "logger", "").build()), "last", LIMIT);
-        hostPort = FreePorts.pick();
-        var hostPod = Pods.config("crictl-host").setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
-                LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
-                        .setNetwork(NamespaceMode.NODE)))).build();
-        hostPodId = Pods.run(CRI, hostPod);
-        var hostWeb = Pods.start(CRI, hostPodId, hostPod, Pods.shell(CRI, "web", "mkdir -p /www && echo hello-from-host-pod"
-                + " > /www/index.html && exec httpd -f -p 127.0.0.1:" + hostPort + " -h /www").build());
-        PortForwardSpec.awaitListening(hostWeb, hostPort);
+        servers = WebServers.start(CRI, "crictl");
+        shell = servers.podServer();
+        var logging = Pods.shell(CRI, "logger", "echo to-stderr >&2; sleep 1; echo first; echo last; sleep 3600").build();
+        logger = Pods.start(CRI, servers.podId(), servers.pod(), logging);
+        Logs.await(Pods.log(servers.pod(), logging), "last", LIMIT);
     }
 
     @AfterAll
     static void removePods() {
-        Pods.destroy(CRI, podId);
-        Pods.destroy(CRI, hostPodId);
+        servers.close();
     }
 
     @Test
@@ -111,12 +93,12 @@ class CrictlSpec {
 
     @Test
     void portForwardReachesAServerInThePodNetwork() throws Exception {
-        assertEquals("hello-from-pod", forwardAndGet(podId, HTTP_PORT));
+        assertEquals("hello-from-pod", forwardAndGet(servers.podId(), WebServers.POD_PORT));
     }
 
     @Test
     void portForwardReachesAServerOfAHostNetworkPod() throws Exception {
-        assertEquals("hello-from-host-pod", forwardAndGet(hostPodId, hostPort));
+        assertEquals("hello-from-host-pod", forwardAndGet(servers.hostPodId(), servers.hostPort()));
     }
 
     @Test

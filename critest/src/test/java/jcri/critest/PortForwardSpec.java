@@ -10,11 +10,6 @@ import io.grpc.StatusRuntimeException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import jcri.api.v1.ExecSyncRequest;
-import jcri.api.v1.LinuxPodSandboxConfig;
-import jcri.api.v1.LinuxSandboxSecurityContext;
-import jcri.api.v1.NamespaceMode;
-import jcri.api.v1.NamespaceOption;
 import jcri.api.v1.PortForwardRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,45 +18,23 @@ import org.junit.jupiter.api.Test;
 /** critest "port forward": to a server in the pod's network namespace and on a host-network pod, over SPDY and WebSocket. */
 class PortForwardSpec {
     private static final CriClient CRI = Target.client();
-    private static final int HTTP_PORT = 8080;
+    private static final int HTTP_PORT = WebServers.POD_PORT;
+    private static WebServers servers;
     private static String podId;
     private static String hostPodId;
     private static int hostPort;
 
     @BeforeAll
     static void startServers() throws Exception {
-        var pod = Pods.config("forward").build();
-        podId = Pods.run(CRI, pod);
-        var web = Pods.start(CRI, podId, pod, Pods.shell(CRI, "web", "mkdir -p /www && echo hello-from-pod > /www/index.html"
-                + " && exec httpd -f -p " + HTTP_PORT + " -h /www").build());
-        awaitListening(web, HTTP_PORT);
-        hostPort = jcri.image.testing.FreePorts.pick();
-        var hostPod = Pods.config("forward-host").setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
-                LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder()
-                        .setNetwork(NamespaceMode.NODE)))).build();
-        hostPodId = Pods.run(CRI, hostPod);
-        var hostWeb = Pods.start(CRI, hostPodId, hostPod, Pods.shell(CRI, "web", "mkdir -p /www && echo hello-from-host-pod"
-                + " > /www/index.html && exec httpd -f -p 127.0.0.1:" + hostPort + " -h /www").build());
-        awaitListening(hostWeb, hostPort);
-    }
-
-    /** Waits until the server answers inside its pod. */
-    static void awaitListening(String container, int port) throws InterruptedException {
-        for (int i = 0; i < 100; i++) {
-            var probe = CRI.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(container).setTimeout(10)
-                    .addAllCmd(List.of("sh", "-c", "nc 127.0.0.1 " + port + " </dev/null && echo up")).build());
-            if (probe.getStdout().toStringUtf8().contains("up")) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("server on port " + port + " did not come up");
+        servers = WebServers.start(CRI, "forward");
+        podId = servers.podId();
+        hostPodId = servers.hostPodId();
+        hostPort = servers.hostPort();
     }
 
     @AfterAll
     static void removePods() {
-        Pods.destroy(CRI, podId);
-        Pods.destroy(CRI, hostPodId);
+        servers.close();
     }
 
     private static String url(String pod, int... ports) {

@@ -153,6 +153,8 @@ final class UpstreamImages {
     }
 
     private static ImageBuilder.BuiltImage image(LayerBuilder base, UnaryOperator<ImageBuilder> config) {
-        return config.apply(ImageBuilder.oci().layer(base, Compression.GZIP)).build();
+        // the PATH busybox images set: runtimes other than jcri add none of their own
+        return config.apply(ImageBuilder.oci().layer(base, Compression.GZIP)
+                .env("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")).build();
     }
 }
