@@ -1,0 +1,238 @@
+package jcri.critest.kubelet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import jcri.api.v1.ContainerState;
+import jcri.api.v1.ListContainersRequest;
+import jcri.api.v1.ListPodSandboxRequest;
+import jcri.api.v1.PodSandbox;
+import jcri.api.v1.PodSandboxState;
+import jcri.critest.CriClient;
+import jcri.critest.JcridProcess;
+import jcri.critest.Leaks;
+import jcri.critest.Pods;
+import jcri.critest.Scratch;
+import jcri.critest.Target;
+import jcri.critest.TestNetwork;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * One Kubernetes node for a spec class ({@code @RegisterExtension static}): a jcrid of its own on the test CNI
+ * network and a standalone {@link KubeletProcess} on it. Specs run static pods by writing manifests (atomically) and
+ * read their status from the kubelet. After each test every manifest is removed and the node waits until the kubelet
+ * has stopped their pods; after the class the kubelet is stopped, the pods it had not yet collected are removed, jcri
+ * must hold nothing of them ({@link Leaks}) and jcrid is stopped. A failed test prints both logs.
+ */
+public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, TestWatcher {
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private final String kubeletConfig;
+    private Path dir;
+    private JcridProcess jcrid;
+    private KubeletProcess kubelet;
+    private CriClient cri;
+
+    /** A node whose kubelet gets {@code kubeletConfig} (KubeletConfiguration lines) beside the harness's own. */
+    public KubeletNode(String kubeletConfig) {
+        this.kubeletConfig = kubeletConfig;
+    }
+
+    public KubeletNode() {
+        this("");
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Assumptions.assumeFalse(Target.external(), "the kubelet gets a jcrid of its own");
+        dir = Scratch.dir("critest-kubelet-");
+        TestNetwork.forExtraDaemon(dir.resolve("jcrid/net.d"), dir.resolve("jcrid/ipam"));
+        jcrid = JcridProcess.start(dir.resolve("jcrid"), "");
+        Scratch.stopAtExit(jcrid);
+        cri = new CriClient(jcrid.endpoint());
+        kubelet = KubeletProcess.start(dir.resolve("kubelet"), jcrid.endpoint(), kubeletConfig);
+        Scratch.stopAtExit(kubelet);
+    }
+
+    /** The test busybox image (with httpd and nc), pushed to the suite's registry; the kubelet pulls it through jcri. */
+    public String busybox() {
+        return Pods.busyboxReference();
+    }
+
+    public CriClient cri() {
+        return cri;
+    }
+
+    public JcridProcess jcrid() {
+        return jcrid;
+    }
+
+    /** Replaces the running jcrid (after a crash) with a new one on the same directory and socket. */
+    public void restartJcrid() throws IOException, InterruptedException {
+        jcrid = JcridProcess.start(jcrid.dir(), "");
+        Scratch.stopAtExit(jcrid);
+    }
+
+    public KubeletProcess kubelet() {
+        return kubelet;
+    }
+
+    /** Writes (or replaces) the static pod manifest {@code name}.yaml, atomically as a node's tooling does. */
+    public void apply(String name, String manifest) throws IOException {
+        var temporary = kubelet.manifests().resolve("." + name + ".yaml.tmp"); // the kubelet ignores dot files
+        Files.writeString(temporary, manifest);
+        Files.move(temporary, kubelet.manifests().resolve(name + ".yaml"), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Runs static pod {@code name}: a manifest with {@code spec} (the pod spec's fields, YAML, indented by two spaces,
+     * {@code BUSYBOX} standing for the test image) and a one-second termination grace period (unless {@code spec}
+     * names one), so pods go fast.
+     */
+    public void run(String name, String spec) throws IOException {
+        apply(name, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: %s}
+                spec:
+                """.formatted(name)
+                + (spec.contains("terminationGracePeriodSeconds:") ? "" : "  terminationGracePeriodSeconds: 1\n")
+                + spec.replace("BUSYBOX", busybox()));
+    }
+
+    /** Container {@code container}'s log file under /var/log/pods for restart {@code restart}, as the kubelet names it. */
+    public static Path log(KubeletPod pod, String container, int restart) {
+        return Path.of("/var/log/pods", "default_" + pod.json().path("metadata").path("name").asText() + "_" + pod.uid(),
+                container, restart + ".log");
+    }
+
+    /** The pod name the kubelet gives manifest {@code name}'s static pod. */
+    public static String podName(String name) {
+        return name + "-" + KubeletProcess.NODE;
+    }
+
+    /** The pod of manifest {@code name} as the kubelet reports it now, if it has one. */
+    public Optional<KubeletPod> pod(String name) throws IOException, InterruptedException {
+        for (var pod : kubelet.pods()) {
+            if (pod.path("metadata").path("name").asText().equals(podName(name))) {
+                return Optional.of(new KubeletPod(pod));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Waits until the kubelet reports pod {@code name} such that {@code done}; fails with its status after {@code timeout}. */
+    public KubeletPod await(String name, Predicate<KubeletPod> done, String what, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            var pod = pod(name);
+            if (pod.isPresent() && done.test(pod.get())) {
+                return pod.get();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("pod " + name + " not " + what + " within " + timeout + "; the kubelet reports: "
+                        + pod.map(p -> p.json().path("status").toPrettyString()).orElse("no such pod"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Removes manifest {@code name} and waits until the kubelet has stopped its pod. */
+    public void delete(String name) throws IOException, InterruptedException {
+        Files.deleteIfExists(kubelet.manifests().resolve(name + ".yaml"));
+        awaitUntil(() -> pod(name).isEmpty() && stopped(name), "pod " + name + " stopped", STOP_TIMEOUT);
+    }
+
+    /** Nothing of manifest {@code name}'s pod runs in jcri: every sandbox not ready, every container exited. */
+    private boolean stopped(String name) {
+        var sandboxes = sandboxes(name);
+        var ids = sandboxes.stream().map(PodSandbox::getId).toList();
+        return sandboxes.stream().allMatch(p -> p.getState() == PodSandboxState.SANDBOX_NOTREADY)
+                && cri.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList().stream()
+                .filter(c -> ids.contains(c.getPodSandboxId())).allMatch(c -> c.getState() == ContainerState.CONTAINER_EXITED);
+    }
+
+    /** Waits until jcri has no sandbox of manifest {@code name}'s pod left (the kubelet removes them in its garbage collection). */
+    public void awaitRemoved(String name, Duration timeout) throws IOException, InterruptedException {
+        awaitUntil(() -> sandboxes(name).isEmpty(), "pod " + name + " removed from jcri", timeout);
+    }
+
+    /** jcri's sandboxes of manifest {@code name}'s pod. */
+    public List<PodSandbox> sandboxes(String name) {
+        return cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().stream()
+                .filter(p -> p.getMetadata().getName().equals(podName(name))).toList();
+    }
+
+    private interface Condition {
+        boolean holds() throws IOException, InterruptedException;
+    }
+
+    private static void awaitUntil(Condition condition, String what, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        List<String> names;
+        try (var manifests = Files.list(kubelet.manifests())) {
+            names = manifests.map(m -> m.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                    .map(n -> n.substring(0, n.length() - ".yaml".length())).toList();
+        }
+        for (var name : names) {
+            delete(name);
+        }
+    }
+
+    /**
+     * Stops the kubelet, removes the pods it stopped but had not yet collected (its garbage collection runs once a
+     * minute), fails on anything jcri leaked, and stops jcrid; the kubelet's pod and QoS cgroups go too.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (kubelet != null) {
+            kubelet.close();
+            System.out.println("---- kubelet errors and warnings (" + context.getDisplayName() + "):");
+            kubelet.log().lines().filter(l -> l.startsWith("E") || l.startsWith("W")).forEach(System.out::println);
+        }
+        if (cri != null) {
+            cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()
+                    .forEach(p -> Pods.destroy(cri, p.getId()));
+            var leaks = Leaks.find(cri, jcrid.dir(), "kubepods");
+            cri.close();
+            jcrid.close();
+            KubeletProcess.removeCgroups();
+            assertEquals(List.of(), leaks, "jcri holds nothing of the pods it ran");
+        }
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        try {
+            var lines = kubelet.log().lines().toList();
+            System.err.println("---- kubelet log, last 150 of " + lines.size() + " lines:");
+            lines.subList(Math.max(0, lines.size() - 150), lines.size()).forEach(System.err::println);
+            System.err.println("---- jcrid warnings and errors:");
+            jcrid.log().lines().filter(l -> l.contains("level=warn") || l.contains("level=error")).forEach(System.err::println);
+        } catch (IOException e) {
+            System.err.println("cannot read the logs: " + e);
+        }
+    }
+}
