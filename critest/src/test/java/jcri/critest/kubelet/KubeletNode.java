@@ -209,18 +209,49 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     public void afterAll(ExtensionContext context) throws Exception {
         if (kubelet != null) {
             kubelet.close();
-            System.out.println("---- kubelet errors and warnings (" + context.getDisplayName() + "):");
-            kubelet.log().lines().filter(l -> l.startsWith("E") || l.startsWith("W")).forEach(System.out::println);
         }
         if (cri != null) {
-            cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()
-                    .forEach(p -> Pods.destroy(cri, p.getId()));
+            for (var pod : cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+                Pods.destroy(cri, pod.getId());
+                removeLogs(pod);
+            }
             var leaks = Leaks.find(cri, jcrid.dir(), "kubepods");
             cri.close();
             jcrid.close();
+            keepLogs(context.getRequiredTestClass().getSimpleName());
             KubeletProcess.removeCgroups();
             assertEquals(List.of(), leaks, "jcri holds nothing of the pods it ran");
         }
+    }
+
+    /**
+     * Removes what the kubelet keeps of {@code pod}'s logs, as its garbage collection would have: the pod's directory
+     * under /var/log/pods and the links to it in /var/log/containers (a later kubelet would find them dangling).
+     */
+    private static void removeLogs(PodSandbox pod) throws IOException {
+        var metadata = pod.getMetadata();
+        var logs = Path.of("/var/log/pods", metadata.getNamespace() + "_" + metadata.getName() + "_" + metadata.getUid());
+        try (var links = Files.list(Path.of("/var/log/containers"))) {
+            for (var link : links.filter(Files::isSymbolicLink).toList()) {
+                if (Files.readSymbolicLink(link).startsWith(logs)) {
+                    Files.delete(link);
+                }
+            }
+        }
+        if (Files.exists(logs)) {
+            try (var tree = Files.walk(logs)) {
+                for (var path : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+
+    /** Copies both logs to {@code target/kubelet-logs/<spec class>/} (the scratch dir goes when the JVM exits). */
+    private void keepLogs(String spec) throws IOException {
+        var kept = Files.createDirectories(Path.of("target/kubelet-logs", spec));
+        Files.writeString(kept.resolve("kubelet.log"), kubelet.log());
+        Files.writeString(kept.resolve("jcrid.log"), jcrid.log());
     }
 
     @Override

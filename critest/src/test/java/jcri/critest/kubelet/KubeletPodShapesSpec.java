@@ -145,6 +145,21 @@ class KubeletPodShapesSpec {
         assertTrue(lines.contains("rootfs-read-only") && lines.contains("data-writable"), lines.toString());
     }
 
+    @Test
+    void requestsAndLimitsAreTheContainersCgroupValues() throws Exception {
+        node.run("limits", """
+                  containers:
+                  - name: main
+                    image: BUSYBOX
+                    command: [sh, -c, "cd /sys/fs/cgroup; cat cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us memory/memory.limit_in_bytes; exec sleep 1000"]
+                    resources: {requests: {cpu: 100m, memory: 32Mi}, limits: {cpu: 250m, memory: 64Mi}}
+                """);
+        var pod = awaitRunning("limits");
+        assertEquals("Burstable", pod.json().path("status").path("qosClass").asText());
+        var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> l.size() >= 4, "the cgroup values", LOGGED);
+        assertEquals(List.of("102", "25000", "100000", Long.toString(64L << 20)), lines, "cpu.shares, CFS quota and period, memory limit");
+    }
+
     /** GETs {@code url} until it answers 200 (the server may still be starting) and returns the body's first line. */
     private static String awaitGet(String url) throws Exception {
         try (var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
