@@ -124,29 +124,13 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
 
     /** The pod of manifest {@code name} as the kubelet reports it now, if it has one. */
     public Optional<KubeletPod> pod(String name) throws IOException, InterruptedException {
-        for (var pod : kubelet.pods()) {
-            if (pod.path("metadata").path("name").asText().equals(podName(name))) {
-                return Optional.of(new KubeletPod(pod));
-            }
-        }
-        return Optional.empty();
+        return kubelet.endpoints().pod(podName(name));
     }
 
     /** Waits until the kubelet reports pod {@code name} such that {@code done}; fails with its status after {@code timeout}. */
     public KubeletPod await(String name, Predicate<KubeletPod> done, String what, Duration timeout)
             throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            var pod = pod(name);
-            if (pod.isPresent() && done.test(pod.get())) {
-                return pod.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("pod " + name + " not " + what + " within " + timeout + "; the kubelet reports: "
-                        + pod.map(p -> p.json().path("status").toPrettyString()).orElse("no such pod"));
-            }
-            Thread.sleep(200);
-        }
+        return kubelet.endpoints().await(podName(name), done, what, timeout);
     }
 
     /** Removes manifest {@code name} and waits until the kubelet has stopped its pod. */
@@ -221,6 +205,8 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
             keepLogs(context.getRequiredTestClass().getSimpleName());
             KubeletProcess.removeCgroups();
             assertEquals(List.of(), leaks, "jcri holds nothing of the pods it ran");
+            assertEquals(List.of(), kubelet.log().lines().filter(l -> l.contains("rpc error: code = ")
+                    && !l.contains("code = Unavailable")).toList(), "jcri's errors the kubelet logged (bar jcrid being down)");
         }
     }
 

@@ -83,7 +83,7 @@ class KubeletNodeOpsSpec {
     }
 
     private static com.fasterxml.jackson.databind.JsonNode statsOf(String podUid, String container) throws Exception {
-        for (var pod : node.kubelet().statsSummary().path("pods")) {
+        for (var pod : node.kubelet().endpoints().statsSummary().path("pods")) {
             if (pod.path("podRef").path("uid").asText().equals(podUid)) {
                 for (var c : pod.path("containers")) {
                     if (c.path("name").asText().equals(container)) {
