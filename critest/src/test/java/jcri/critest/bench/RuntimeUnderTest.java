@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import jcri.critest.JcridProcess;
@@ -37,8 +38,13 @@ public final class RuntimeUnderTest implements AutoCloseable {
 
     /** The packaged jcrid started through its launcher ({@code deploy/bin/jcrid}) in {@code dir}, pods on the test network. */
     public static RuntimeUnderTest jcrid(Path dir) throws IOException, InterruptedException {
+        return jcrid(dir, "");
+    }
+
+    /** As {@link #jcrid(Path)}, with {@code extraToml} added to its configuration. */
+    public static RuntimeUnderTest jcrid(Path dir, String extraToml) throws IOException, InterruptedException {
         TestNetwork.write(dir.resolve("net.d"), dir.resolve("ipam"));
-        var jcrid = JcridProcess.launch(dir, "", true);
+        var jcrid = JcridProcess.launch(dir, extraToml, true);
         try {
             jcrid.awaitSocket(Duration.ofMinutes(5)); // the launcher first rebuilds the daemon if sources changed
         } catch (RuntimeException | IOException | InterruptedException e) {
@@ -59,11 +65,18 @@ public final class RuntimeUnderTest implements AutoCloseable {
      * forever) to the test registry and writes the test conflist into {@code dir} first.
      */
     public static RuntimeUnderTest containerd(Path dir) throws IOException, InterruptedException {
+        return containerd(dir, List.of());
+    }
+
+    /** As {@link #containerd(Path)}, pulling from the test registry what it is asked for from {@code mirroredHosts}. */
+    public static RuntimeUnderTest containerd(Path dir, List<String> mirroredHosts) throws IOException, InterruptedException {
         var netD = dir.resolve("net.d");
         TestNetwork.write(netD, dir.resolve("ipam"));
         var pause = TestRegistry.push("bench/pause", "1", TestImages.busyboxBuilder().cmd().entrypoint("sleep", "2147483647").build());
         var script = JcridProcess.home().resolve("critest/bin/containerd-bench");
-        var process = new ProcessBuilder(script.toString(), TestRegistry.get().host(), pause, netD.toString())
+        var command = new java.util.ArrayList<>(List.of(script.toString(), TestRegistry.get().host(), pause, netD.toString()));
+        command.addAll(mirroredHosts);
+        var process = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Stop stop = () -> {
             process.destroy();

@@ -123,8 +123,12 @@ public final class OciSpecBuilder {
         if (!security.getRunAsUsername().isEmpty()) {
             return resolver.resolve(security.getRunAsUsername(), group);
         }
-        var ids = resolver.resolveImageUser(in.image().user());
-        return group.isEmpty() ? ids : new UserResolver.Ids(ids.uid(), Long.parseLong(group), ids.additionalGids());
+        if (!group.isEmpty()) {
+            // as containerd and CRI-O: a group alone is refused (the kubelet always names the user, from
+            // the pod or the image, when it sends a group)
+            throw CriException.invalid("run_as_group %s is set without run_as_user or run_as_username", group);
+        }
+        return resolver.resolveImageUser(in.image().user());
     }
 
     /** Kubernetes' rule: command replaces the entrypoint (and drops the image's cmd); args replace cmd. */

@@ -9,7 +9,9 @@ import jcri.api.CriException;
 
 /**
  * Holds a pod-level PID namespace: a detached {@code unshare --pid --fork} whose child, pid 1
- * of the new namespace, is {@code tini} running {@code sleep}. As the namespace's init, tini reaps
+ * of the new namespace, is {@code tini} running {@code tail -f /dev/null}, which waits forever and is
+ * named for nothing a workload runs (critest looks for a leftover {@code sleep} after a timed-out
+ * exec, with {@code pgrep sleep}, in a pod sharing this namespace). As the namespace's init, tini reaps
  * the orphans of every container and exec session, as a pause container would. Containers of the
  * pod join {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and dies with the pod.
  */
@@ -29,7 +31,7 @@ public final class PidNamespaceHolder {
             throw CriException.failedPrecondition("a pod-level PID namespace needs %s (Debian's tini)", init);
         }
         var process = new ProcessBuilder(List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
-                init.toString(), "--", "sleep", "infinity"))
+                init.toString(), "--", "tail", "-f", "/dev/null"))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(podDir.resolve("pid-holder.log").toFile())

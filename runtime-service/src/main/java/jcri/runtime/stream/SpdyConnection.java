@@ -105,11 +105,23 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
         var headers = syn.headers();
         var stream = new SpdyStream(id, headers.getAsString("streamtype"), headers, new InboundStream(gate), out);
         streams.put(id, stream);
-        ctx.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+        ctx.writeAndFlush(reply(id, stream.type()));
         if (syn.isLast()) {
             stream.in().end();
         }
         acceptor.accept(stream);
+    }
+
+    /**
+     * The SYN_REPLY accepting a stream, naming its type. Never without headers: Netty encodes an empty
+     * header block as no bytes at all, while moby's spdystream (under client-go, so under crictl and
+     * the kubelet) always inflates the block for its header count, fails on the missing bytes, drops
+     * the connection, and the client's stream creation times out.
+     */
+    static DefaultSpdySynReplyFrame reply(int id, String type) {
+        var reply = new DefaultSpdySynReplyFrame(id);
+        reply.headers().set("streamtype", type == null || type.isEmpty() ? "unknown" : type);
+        return reply;
     }
 
     /** Says the session is over: GOAWAY now, and the connection closed if the client has not closed it soon. */
