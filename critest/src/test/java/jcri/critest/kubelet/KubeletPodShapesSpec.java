@@ -31,12 +31,7 @@ class KubeletPodShapesSpec {
 
     @Test
     void aBusyboxPodWithNothingButImageAndCommandRuns() throws Exception {
-        node.run("plain", """
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "echo started; exec sleep 1000"]
-                """);
+        node.run("plain", KubeletNode.main("echo started; exec sleep 1000"));
         var pod = awaitRunning("plain");
         assertEquals(0, pod.restarts("main"));
         Logs.await(KubeletNode.log(pod, "main", 0), "started", LOGGED);
@@ -46,13 +41,7 @@ class KubeletPodShapesSpec {
 
     @Test
     void aContainerPortWithoutHostPortServesOnThePodIp() throws Exception {
-        node.run("web", """
-                  containers:
-                  - name: web
-                    image: BUSYBOX
-                    command: [sh, -c, "%s"]
-                    ports: [{containerPort: 8080}]
-                """.formatted(SERVE.formatted("web", 8080)));
+        node.run("web", KubeletNode.main(SERVE.formatted("web", 8080)) + "    ports: [{containerPort: 8080}]\n");
         var pod = awaitRunning("web");
         assertTrue(pod.podIp().startsWith(TestNetwork.SUBNET_PREFIX), pod.podIp());
         assertEquals("hello-from-web", awaitGet("http://" + pod.podIp() + ":8080/"));
@@ -61,13 +50,8 @@ class KubeletPodShapesSpec {
     @Test
     void aHostPortReachesThePodFromTheHost() throws Exception {
         int hostPort = FreePorts.pick();
-        node.run("hostport", """
-                  containers:
-                  - name: web
-                    image: BUSYBOX
-                    command: [sh, -c, "%s"]
-                    ports: [{containerPort: 80, hostPort: %d}]
-                """.formatted(SERVE.formatted("hostport", 80), hostPort));
+        node.run("hostport", KubeletNode.main(SERVE.formatted("hostport", 80))
+                + "    ports: [{containerPort: 80, hostPort: %d}]\n".formatted(hostPort));
         awaitRunning("hostport");
         assertEquals("hello-from-hostport", awaitGet("http://" + TestNetwork.SUBNET_PREFIX + "1:" + hostPort + "/"));
     }
@@ -76,19 +60,10 @@ class KubeletPodShapesSpec {
     void initContainersRunFirstAndShareAnEmptyDirWithTheMainContainer() throws Exception {
         node.run("init", """
                   initContainers:
-                  - name: first
-                    image: BUSYBOX
-                    command: [sh, -c, "echo one > /work/steps"]
-                    volumeMounts: [{name: work, mountPath: /work}]
-                  - name: second
-                    image: BUSYBOX
-                    command: [sh, -c, "echo two >> /work/steps"]
-                    volumeMounts: [{name: work, mountPath: /work}]
+                  - {name: first, image: BUSYBOX, command: [sh, -c, "echo one > /work/steps"], volumeMounts: [{name: work, mountPath: /work}]}
+                  - {name: second, image: BUSYBOX, command: [sh, -c, "echo two >> /work/steps"], volumeMounts: [{name: work, mountPath: /work}]}
                   containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "cat /work/steps; exec sleep 1000"]
-                    volumeMounts: [{name: work, mountPath: /work}]
+                  - {name: main, image: BUSYBOX, command: [sh, -c, "cat /work/steps; exec sleep 1000"], volumeMounts: [{name: work, mountPath: /work}]}
                   volumes: [{name: work, emptyDir: {}}]
                 """);
         var pod = awaitRunning("init");
@@ -104,11 +79,7 @@ class KubeletPodShapesSpec {
     void aHostPathVolumeIsTheHostsDirectory() throws Exception {
         var host = Scratch.dir("critest-kubelet-hostpath-");
         Files.writeString(host.resolve("from-host"), "host-data\n");
-        node.run("hostpath", """
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "cat /host/from-host; echo pod-data > /host/from-pod; exec sleep 1000"]
+        node.run("hostpath", KubeletNode.main("cat /host/from-host; echo pod-data > /host/from-pod; exec sleep 1000") + """
                     volumeMounts: [{name: host, mountPath: /host}]
                   volumes: [{name: host, hostPath: {path: %s, type: Directory}}]
                 """.formatted(host));
@@ -119,18 +90,17 @@ class KubeletPodShapesSpec {
 
     @Test
     void aRestrictedSecurityContextHoldsInsideTheContainer() throws Exception {
-        node.run("restricted", """
-                  securityContext: {runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}}
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "id -u; id -g; id -G; stat -c 'data-group %g' /data; grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status; touch /rootfs-probe 2>/dev/null && echo rootfs-writable || echo rootfs-read-only; touch /data/probe && echo data-writable; exec sleep 1000"]
+        node.run("restricted", KubeletNode.main("id -u; id -g; id -G; stat -c 'data-group %g' /data;"
+                + " grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status;"
+                + " touch /rootfs-probe 2>/dev/null && echo rootfs-writable || echo rootfs-read-only;"
+                + " touch /data/probe && echo data-writable; exec sleep 1000") + """
                     securityContext:
                       readOnlyRootFilesystem: true
                       allowPrivilegeEscalation: false
                       capabilities: {drop: [ALL]}
                     volumeMounts: [{name: data, mountPath: /data}]
                   volumes: [{name: data, emptyDir: {}}]
+                  securityContext: {runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, seccompProfile: {type: RuntimeDefault}}
                 """);
         var pod = awaitRunning("restricted");
         var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> l.contains("data-writable") || l.contains("rootfs-writable"),
@@ -147,13 +117,9 @@ class KubeletPodShapesSpec {
 
     @Test
     void requestsAndLimitsAreTheContainersCgroupValues() throws Exception {
-        node.run("limits", """
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "cd /sys/fs/cgroup; cat cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us memory/memory.limit_in_bytes; exec sleep 1000"]
-                    resources: {requests: {cpu: 100m, memory: 32Mi}, limits: {cpu: 250m, memory: 64Mi}}
-                """);
+        node.run("limits", KubeletNode.main("cd /sys/fs/cgroup;"
+                + " cat cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us memory/memory.limit_in_bytes; exec sleep 1000")
+                + "    resources: {requests: {cpu: 100m, memory: 32Mi}, limits: {cpu: 250m, memory: 64Mi}}\n");
         var pod = awaitRunning("limits");
         assertEquals("Burstable", pod.json().path("status").path("qosClass").asText());
         var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> l.size() >= 4, "the cgroup values", LOGGED);

@@ -55,13 +55,7 @@ class KubeletRestartSpec {
 
     @Test
     void aFailingReadinessProbeKeepsThePodUnready() throws Exception {
-        node.run("unready", """
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "exec sleep 1000"]
-                    readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}
-                """);
+        node.run("unready", KubeletNode.main("exec sleep 1000") + "    readinessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 1}\n");
         var pod = node.await("unready", p -> p.running("main"), "running", START);
         Thread.sleep(3000);
         pod = node.pod("unready").orElseThrow();
@@ -70,25 +64,15 @@ class KubeletRestartSpec {
 
     @Test
     void aFailingLivenessProbeRestartsTheContainer() throws Exception {
-        node.run("liveness", """
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "touch /tmp/ok; sleep 2; rm /tmp/ok; exec sleep 1000"]
-                    livenessProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 1, failureThreshold: 1}
-                """);
+        node.run("liveness", KubeletNode.main("touch /tmp/ok; sleep 2; rm /tmp/ok; exec sleep 1000")
+                + "    livenessProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 1, failureThreshold: 1}\n");
         var pod = node.await("liveness", p -> p.restarts("main") >= 1, "restarted", START);
         assertTrue(pod.container("main").path("lastState").has("terminated"), pod.container("main").toString());
     }
 
     @Test
     void aCrashingContainerIsRestartedWithBackOffAndItsPreviousLogStaysReadable() throws Exception {
-        node.run("crash", """
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "echo crashing; exit 3"]
-                """);
+        node.run("crash", KubeletNode.main("echo crashing; exit 3"));
         var pod = node.await("crash", p -> p.restarts("main") >= 2
                 && p.container("main").path("state").path("waiting").path("reason").asText().equals("CrashLoopBackOff"),
                 "in CrashLoopBackOff after two restarts", START);
@@ -103,13 +87,7 @@ class KubeletRestartSpec {
 
     @Test
     void aContainerPastItsMemoryLimitIsOomKilledAndRestarted() throws Exception {
-        node.run("oom", """
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "x=0123456789abcdef; while :; do x=$x$x; done"]
-                    resources: {limits: {memory: 32Mi}}
-                """);
+        node.run("oom", KubeletNode.main("x=0123456789abcdef; while :; do x=$x$x; done") + "    resources: {limits: {memory: 32Mi}}\n");
         var pod = node.await("oom", p -> p.restarts("main") >= 1, "restarted", START);
         var last = pod.container("main").path("lastState").path("terminated");
         assertEquals("OOMKilled", last.path("reason").asText(), pod.container("main").toString());
@@ -118,19 +96,11 @@ class KubeletRestartSpec {
 
     @Test
     void restartPolicyNeverEndsFailedAndOnFailureEndsSucceeded() throws Exception {
-        node.run("never", """
-                  restartPolicy: Never
-                  containers:
-                  - {name: main, image: BUSYBOX, command: [sh, -c, "exit 1"]}
-                """);
-        node.run("onfailure", """
-                  restartPolicy: OnFailure
-                  containers:
-                  - name: main
-                    image: BUSYBOX
-                    command: [sh, -c, "test -f /work/failed-once && exit 0; touch /work/failed-once; exit 1"]
+        node.run("never", KubeletNode.main("exit 1") + "  restartPolicy: Never\n");
+        node.run("onfailure", KubeletNode.main("test -f /work/failed-once && exit 0; touch /work/failed-once; exit 1") + """
                     volumeMounts: [{name: work, mountPath: /work}]
                   volumes: [{name: work, emptyDir: {}}]
+                  restartPolicy: OnFailure
                 """);
         var never = node.await("never", p -> p.phase().equals("Failed"), "Failed", START);
         assertEquals(0, never.restarts("main"));
