@@ -34,8 +34,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * One Kubernetes node for a spec class ({@code @RegisterExtension static}): a jcrid of its own on the test CNI
  * network and a standalone {@link KubeletProcess} on it. Specs run static pods by writing manifests (atomically) and
  * read their status from the kubelet. After each test every manifest is removed and the node waits until the kubelet
- * has stopped their pods; after the class the kubelet is stopped, the pods it had not yet collected are removed, jcri
- * must hold nothing of them ({@link Leaks}) and jcrid is stopped. A failed test prints both logs.
+ * has stopped their pods; after the class the kubelet is stopped, the kernel settings it changed are put back, the
+ * pods it had not yet collected are removed, jcri must hold nothing of them ({@link Leaks}), the kubelet must have
+ * logged no jcri error but known-harmless ones, and jcrid is stopped. A failed test prints both logs; both are kept
+ * under {@code target/kubelet-logs/<spec class>/}.
  */
 public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, AfterAllCallback, TestWatcher {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -46,6 +48,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     private static final Pattern HARMLESS = Pattern.compile("code = Unavailable|(ExecSync cmd from runtime service failed"
             + "|Probe errored)\" err=\"rpc error: code = FailedPrecondition desc = container [0-9a-f]{64} is not running \\(EXITED\\)");
     private final String kubeletConfig;
+    private KernelTunables tunables;
     private Path dir;
     private JcridProcess jcrid;
     private KubeletProcess kubelet;
@@ -68,6 +71,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
         jcrid = JcridProcess.start(dir.resolve("jcrid"), "");
         Scratch.stopAtExit(jcrid);
         cri = new CriClient(jcrid.endpoint());
+        tunables = KernelTunables.save();
         kubelet = KubeletProcess.start(dir.resolve("kubelet"), jcrid.endpoint(), kubeletConfig);
         Scratch.stopAtExit(kubelet);
     }
@@ -213,6 +217,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     public void afterAll(ExtensionContext context) throws Exception {
         if (kubelet != null) {
             kubelet.close();
+            tunables.restore();
         }
         if (cri != null) {
             for (var pod : cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {

@@ -32,6 +32,7 @@ import jcri.critest.CriClient;
 import jcri.critest.JcridProcess;
 import jcri.critest.Pods;
 import jcri.critest.TestNetwork;
+import jcri.critest.kubelet.KernelTunables;
 import jcri.critest.kubelet.KubeletEndpoints;
 import jcri.critest.kubelet.KubeletProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -149,10 +150,13 @@ class KindNodeImageSpec {
     @Order(1)
     void theNodesKubeletRunsAStaticPod() throws Exception {
         var kubelet = KubeletEndpoints.pick();
+        var tunables = KernelTunables.save(); // the node's kubelet sets the host's: the node shares its kernel
         write("/var/lib/kubelet/config.yaml", kubelet.config("/etc/kubernetes/manifests", ""));
         write("/etc/default/kubelet", "KUBELET_EXTRA_ARGS=--hostname-override=kind-node\n");
         write("/etc/systemd/system/kubelet.service.d/20-standalone.conf", "[Service]\nEnvironment=\"KUBELET_KUBECONFIG_ARGS=\"\n");
-        exec("mkdir -p /etc/kubernetes/manifests && systemctl daemon-reload && systemctl start kubelet.service");
+        // a writable /proc/sys, as kind's --privileged node has, for the kubelet's kernel settings
+        exec("mount -o remount,rw /proc/sys && mkdir -p /etc/kubernetes/manifests && systemctl daemon-reload"
+                + " && systemctl start kubelet.service");
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!kubelet.healthy()) {
@@ -182,8 +186,11 @@ class KindNodeImageSpec {
                 assertTrue(System.nanoTime() < gone, "the static pod was not stopped");
                 Thread.sleep(200);
             }
+        } catch (IOException | AssertionError e) {
+            throw new AssertionError(e + "\nthe node's kubelet: " + exec("journalctl --no-pager -n 60 -u kubelet.service"), e);
         } finally {
             exec("systemctl stop kubelet.service");
+            tunables.restore();
             cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()
                     .forEach(p -> Pods.destroy(cri, p.getId()));
             KubeletProcess.removeCgroups(); // the node shares the host's cgroups
