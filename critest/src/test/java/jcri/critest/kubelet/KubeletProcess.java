@@ -40,10 +40,14 @@ public final class KubeletProcess implements AutoCloseable {
         return kubelet;
     }
 
-    /** The kubelet binary the specs run. */
+    /** The kubelet binary the specs run; fails, naming it, if it is not there. */
     public static Path binary() {
-        return Path.of(System.getProperty("kubelet.binary", JcridProcess.home().resolve("../shared/cri-tools/bin/kubelet").toString()))
-                .toAbsolutePath().normalize();
+        var binary = Path.of(System.getProperty("kubelet.binary", JcridProcess.home().resolve("../shared/cri-tools/bin/kubelet")
+                .toString())).toAbsolutePath().normalize();
+        if (!Files.isExecutable(binary)) {
+            throw new IllegalStateException("no kubelet at " + binary + " (../shared/cri-tools/README.md; or -Dkubelet.binary=…)");
+        }
+        return binary;
     }
 
     private void launch() throws IOException, InterruptedException {

@@ -25,7 +25,12 @@ final class HugetlbController {
 
     /** {@code limits} where the controller exists, none (and the daemon's one warning) where it does not. */
     static List<HugepageLimit> tolerated(List<HugepageLimit> limits) {
-        if (PRESENT || limits.isEmpty()) {
+        return tolerated(limits, PRESENT);
+    }
+
+    /** {@code limits} if the controller is {@code present}, else none, warning the first time. */
+    static List<HugepageLimit> tolerated(List<HugepageLimit> limits, boolean present) {
+        if (present || limits.isEmpty()) {
             return limits;
         }
         if (warned.compareAndSet(false, true)) {

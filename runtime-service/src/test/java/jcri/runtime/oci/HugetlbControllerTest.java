@@ -1,10 +1,17 @@
 package jcri.runtime.oci;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import jcri.api.v1.HugepageLimit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,8 +23,40 @@ class HugetlbControllerTest {
             35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
             41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
             """;
+    private static final List<HugepageLimit> LIMITS = List.of(HugepageLimit.newBuilder().setPageSize("2MB").setLimit(0).build(),
+            HugepageLimit.newBuilder().setPageSize("1GB").setLimit(0).build());
     @TempDir
     Path root;
+
+    @Test
+    void limitsAreAppliedWhereTheControllerExistsAndDroppedWithOneWarningWhereNot() {
+        var warnings = new ArrayList<String>();
+        var handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        var logger = Logger.getLogger(HugetlbController.class.getName());
+        logger.addHandler(handler);
+        try {
+            assertEquals(LIMITS, HugetlbController.tolerated(LIMITS, true));
+            assertEquals(List.of(), warnings);
+            assertEquals(List.of(), HugetlbController.tolerated(LIMITS, false));
+            assertEquals(List.of(), HugetlbController.tolerated(LIMITS, false));
+            assertEquals(1, warnings.size(), "one warning per daemon: " + warnings);
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
 
     @Test
     void aV1HostHasItOnlyWithAHugetlbHierarchyMounted() throws Exception {
