@@ -52,6 +52,12 @@ public final class Target {
         return client;
     }
 
+    /** The endpoint under test, for clients other than {@link #client()} (crictl). */
+    public static synchronized String endpoint() {
+        var endpoint = System.getProperty("cri.endpoint");
+        return endpoint != null ? endpoint : daemon().orElseThrow().endpoint();
+    }
+
     /** The suite's own jcrid, if it started one. */
     public static synchronized Optional<JcridProcess> daemon() {
         client();

@@ -14,7 +14,8 @@ import jcri.critest.TestRegistry;
 /**
  * What the upstream {@code critest} needs to run here: a registry on 127.0.0.1 serving its test images
  * ({@link UpstreamImages}) and a runtime on the test network that mirrors critest's registries to it, so
- * critest pulls every image by its upstream name. Argument: {@code --jcrid} (the packaged jcrid) or
+ * critest pulls every image by its upstream name ({@code -Dupstream.busybox}: the dynamically linked busybox
+ * the images are made of). Argument: {@code --jcrid} (the packaged jcrid) or
  * {@code --containerd} (a private containerd 1.6, {@code critest/bin/containerd-bench}). Prints
  * {@code registry 127.0.0.1:PORT}, {@code endpoint unix://...}, then {@code ready}, and serves until
  * SIGTERM; then removes every pod and image left in the runtime, stops it and deletes its directory and
@@ -30,7 +31,7 @@ public final class UpstreamCritestTarget {
             System.exit(2);
         }
         var dir = Files.createTempDirectory("upstream-critest-runtime-");
-        UpstreamImages.push(dir);
+        UpstreamImages.push(Path.of(System.getProperty("upstream.busybox", "/bin/busybox")), dir);
         var registry = TestRegistry.get().host();
         System.out.println("registry " + registry);
         var runtime = args[0].equals("--jcrid")

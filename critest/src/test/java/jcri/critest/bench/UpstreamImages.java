@@ -33,9 +33,12 @@ final class UpstreamImages {
     private UpstreamImages() {
     }
 
-    /** Builds every image and pushes it; {@code scratch} holds the programs compiled for them. */
-    static void push(Path scratch) throws IOException, InterruptedException {
-        var base = base();
+    /**
+     * Builds every image and pushes it: {@code busybox} is a dynamically linked busybox (Debian's
+     * {@code busybox} package, unpacked); {@code scratch} holds the programs compiled for them.
+     */
+    static void push(Path busybox, Path scratch) throws IOException, InterruptedException {
+        var base = base(busybox);
         push(E2E + "busybox:1.29-2", base, b -> b.cmd("sh"));
         var nginx = new LayerBuilder().dir("usr").dir("usr/sbin").file("usr/sbin/nginx", compile(scratch, "nginx"), 0755);
         push(E2E + "nginx:1.14-2", base, b -> b.layer(nginx, Compression.GZIP).cmd("nginx", "-g", "daemon off;"));
@@ -64,22 +67,31 @@ final class UpstreamImages {
     }
 
     /**
-     * The one layer every image starts from, laid out as upstream's busybox: /bin/busybox with every applet
-     * a hard link to it (a masked /bin/ls must not mask the shell), a pgrep and an ipcs (Debian's busybox has
-     * neither), www-data (33), a user 1000 whose supplementary group 50000 exists only in the image's
-     * /etc/group, and a page for the web servers.
+     * The one layer every image starts from, laid out as upstream's busybox: {@code busybox} (a dynamically
+     * linked one, with the C library it needs) as /bin/busybox and every applet a hard link to it, a pgrep
+     * and an ipcs (Debian's busybox has neither), www-data (33), a user 1000 whose supplementary group 50000
+     * exists only in the image's /etc/group, and a page for the web servers. Its shell must run commands
+     * from PATH, as upstream's does, for critest's MaskedPaths spec (a masked /bin/ls must fail, and mask
+     * nothing else): Debian's static busybox runs its applets in-process, its dynamic one does not.
      */
-    private static LayerBuilder base() throws IOException, InterruptedException {
-        var list = new ProcessBuilder("/usr/bin/busybox", "--list").redirectErrorStream(true).start();
-        var applets = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        if (list.waitFor() != 0 || applets.isEmpty()) {
-            throw new IllegalStateException("busybox --list failed: " + applets);
-        }
-        var layer = new LayerBuilder().dir("bin").file("bin/busybox", Files.readAllBytes(Path.of("/usr/bin/busybox")), 0755);
+    private static LayerBuilder base(Path busybox) throws IOException, InterruptedException {
+        var applets = output("busybox --list", busybox.toString(), "--list").lines().toList();
+        var layer = new LayerBuilder().dir("bin").file("bin/busybox", Files.readAllBytes(busybox), 0755);
         for (var applet : applets) {
             if (!applet.equals("busybox")) {
                 layer.hardlink("bin/" + applet, "bin/busybox");
             }
+        }
+        var libraries = sharedLibraries(busybox);
+        var dirs = new java.util.TreeSet<String>();
+        for (var library : libraries) {
+            for (var parent = library.getParent(); parent.getParent() != null; parent = parent.getParent()) {
+                dirs.add(parent.toString().substring(1));
+            }
+        }
+        dirs.forEach(layer::dir);
+        for (var library : libraries) {
+            layer.file(library.toString().substring(1), Files.readAllBytes(library.toRealPath()), 0755);
         }
         return layer
                 .file("bin/pgrep", "#!/bin/sh\nfor pid in $(pidof \"$@\"); do echo \"$pid\"; done\n[ -n \"$(pidof \"$@\")\" ]\n"
@@ -94,6 +106,27 @@ final class UpstreamImages {
                         + "group-defined-in-image:x:50000:user-defined-in-image\nnogroup:x:65534:\n")
                 .dir("tmp", 01777).dir("root", 0700).dir("var").dir("var/run").dir("var/www")
                 .file("var/www/index.html", "<html><head><title>Welcome to nginx!</title></head><body>jcri test web server</body></html>\n");
+    }
+
+    /** The shared libraries {@code binary} loads (with the loader), as {@code ldd} lists them. */
+    private static List<Path> sharedLibraries(Path binary) throws IOException, InterruptedException {
+        var libraries = new java.util.ArrayList<Path>();
+        for (var line : output("ldd", "ldd", binary.toString()).lines().toList()) {
+            var matcher = java.util.regex.Pattern.compile("(/\\S+) \\(0x").matcher(line);
+            if (matcher.find()) {
+                libraries.add(Path.of(matcher.group(1)));
+            }
+        }
+        return libraries;
+    }
+
+    private static String output(String what, String... command) throws IOException, InterruptedException {
+        var process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0 || output.isBlank()) {
+            throw new IllegalStateException(what + " failed: " + output);
+        }
+        return output;
     }
 
     /** Compiles {@code name}.c from the test resources into a static binary (the images have no C library). */

@@ -51,6 +51,7 @@ public final class RegistrySession {
      */
     public HttpResponse<InputStream> get(String path, String accept, String what) throws IOException, InterruptedException {
         Exception last = null;
+        var failures = new java.util.ArrayList<String>();
         var order = new java.util.ArrayList<>(endpoints);
         if (preferred != null) {
             order.remove(preferred);
@@ -63,6 +64,7 @@ public final class RegistrySession {
                 if (response.statusCode() == 404) {
                     response.body().close();
                     last = CriException.notFound("%s not found in %s/%s", what, registry, repository);
+                    failures.add(endpoint + ": not found");
                     continue;
                 }
                 return response;
@@ -71,19 +73,21 @@ public final class RegistrySession {
                     throw e;
                 }
                 last = e;
+                failures.add(endpoint + ": " + e.getMessage());
             } catch (IOException e) {
                 LOG.fine(() -> "registry endpoint " + endpoint + " failed for " + what + ": " + e);
                 if (endpoint.probe()) {
                     probeFailed.accept(registry);
                 }
                 last = e;
+                failures.add(endpoint + ": " + ConnectionFailures.describe(e));
             }
         }
         if (last instanceof CriException e) {
             throw e;
         }
         throw new CriException(Status.Code.UNAVAILABLE, "cannot reach registry " + registry + " for " + what + ": "
-                + (last == null ? "no endpoint" : last.getMessage()), last);
+                + (failures.isEmpty() ? "no endpoint" : String.join("; ", failures)), last);
     }
 
     private HttpResponse<InputStream> getFrom(Endpoint endpoint, String path, String accept) throws IOException, InterruptedException {

@@ -1,0 +1,69 @@
+package jcri.image.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Real failures of Java's HTTP client against sockets on 127.0.0.1, each named for what it was. */
+class ConnectionFailuresTest {
+    private static IOException failureOf(String uri, Duration timeout) {
+        try (var client = HttpClient.newHttpClient()) {
+            return assertThrows(IOException.class, () -> client.send(HttpRequest.newBuilder(URI.create(uri)).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+    }
+
+    @Test
+    void aClosedPortIsARefusedConnection() throws IOException {
+        int port;
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        assertEquals("connection refused", ConnectionFailures.describe(failureOf("http://127.0.0.1:" + port + "/v2/", Duration.ofSeconds(5))));
+    }
+
+    @Test
+    void aServerThatNeverAnswersIsATimeout() throws IOException {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            var failure = failureOf("http://127.0.0.1:" + socket.getLocalPort() + "/v2/", Duration.ofMillis(300));
+            assertEquals("no answer in time", ConnectionFailures.describe(failure));
+        }
+    }
+
+    @Test
+    void plainHttpAnsweringTlsIsATlsFailure() throws Exception {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            var server = Thread.ofVirtual().start(() -> {
+                try (var peer = socket.accept()) {
+                    peer.getOutputStream().write("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the client gave up first
+                }
+            });
+            var failure = failureOf("https://127.0.0.1:" + socket.getLocalPort() + "/v2/", Duration.ofSeconds(5));
+            assertTrue(ConnectionFailures.describe(failure).startsWith("TLS failed: "), ConnectionFailures.describe(failure));
+            server.join();
+        }
+    }
+
+    @Test
+    void anUnresolvableHostIsNamedSo() {
+        // how Java's HTTP client reports a name it cannot resolve: a ConnectException without message around the cause
+        var failure = new ConnectException();
+        failure.initCause(new UnresolvedAddressException());
+        assertEquals("host name not resolved", ConnectionFailures.describe(failure));
+    }
+}
