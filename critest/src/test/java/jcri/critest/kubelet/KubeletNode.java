@@ -46,7 +46,8 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
      * race their container's stop when a pod goes (containerd and CRI-O refuse those too, with the same log lines).
      */
     private static final Pattern HARMLESS = Pattern.compile("code = Unavailable|(ExecSync cmd from runtime service failed"
-            + "|Probe errored)\" err=\"rpc error: code = FailedPrecondition desc = container [0-9a-f]{64} is not running \\(EXITED\\)");
+            + "|Probe errored)\" err=\"rpc error: code = FailedPrecondition desc = (container [0-9a-f]{64} is not running \\(EXITED\\)"
+            + "|cannot run the command: exec failed: cannot exec in a stopped container)");
     private final String kubeletConfig;
     private KernelTunables tunables;
     private Path dir;
