@@ -50,7 +50,6 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
             + "|cannot run the command: exec failed: cannot exec in a stopped container)");
     private final String kubeletConfig;
     private KernelTunables tunables;
-    private Path dir;
     private JcridProcess jcrid;
     private KubeletProcess kubelet;
     private CriClient cri;
@@ -67,7 +66,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         Assumptions.assumeFalse(Target.external(), "the kubelet gets a jcrid of its own");
-        dir = Scratch.dir("critest-kubelet-");
+        var dir = Scratch.dir("critest-kubelet-");
         TestNetwork.forExtraDaemon(dir.resolve("jcrid/net.d"), dir.resolve("jcrid/ipam"));
         jcrid = JcridProcess.start(dir.resolve("jcrid"), "");
         Scratch.stopAtExit(jcrid);
@@ -101,7 +100,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     }
 
     /** Writes (or replaces) the static pod manifest {@code name}.yaml, atomically as a node's tooling does. */
-    public void apply(String name, String manifest) throws IOException {
+    private void apply(String name, String manifest) throws IOException {
         var temporary = kubelet.manifests().resolve("." + name + ".yaml.tmp"); // the kubelet ignores dot files
         Files.writeString(temporary, manifest);
         Files.move(temporary, kubelet.manifests().resolve(name + ".yaml"), StandardCopyOption.ATOMIC_MOVE);
@@ -109,8 +108,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
 
     /**
      * Runs static pod {@code name}: a manifest with {@code spec} (the pod spec's fields, YAML, indented by two spaces,
-     * {@code BUSYBOX} standing for the test image) and a one-second termination grace period (unless {@code spec}
-     * names one), so pods go fast.
+     * {@code BUSYBOX} standing for the test image) and a one-second termination grace period, so pods go fast.
      */
     public void run(String name, String spec) throws IOException {
         apply(name, """
@@ -118,9 +116,8 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
                 kind: Pod
                 metadata: {name: %s}
                 spec:
-                """.formatted(name)
-                + (spec.contains("terminationGracePeriodSeconds:") ? "" : "  terminationGracePeriodSeconds: 1\n")
-                + spec.replace("BUSYBOX", busybox()));
+                  terminationGracePeriodSeconds: 1
+                """.formatted(name) + spec.replace("BUSYBOX", busybox()));
     }
 
     /**
@@ -211,29 +208,34 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     }
 
     /**
-     * Stops the kubelet, removes the pods it stopped but had not yet collected (its garbage collection runs once a
-     * minute), fails on anything jcri leaked, and stops jcrid; the kubelet's pod and QoS cgroups go too.
+     * Stops the kubelet and puts back the kernel settings it changed, removes the pods it stopped but had not yet
+     * collected (its garbage collection runs once a minute), stops jcrid, removes the kubelet's QoS cgroups, keeps both
+     * logs, and fails on anything jcri leaked or any jcri error the kubelet logged that is not known to be harmless.
      */
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         if (kubelet != null) {
             kubelet.close();
+        }
+        if (tunables != null) {
             tunables.restore();
         }
-        if (cri != null) {
-            for (var pod : cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-                Pods.destroy(cri, pod.getId());
-                removeLogs(pod);
-            }
-            var leaks = Leaks.find(cri, jcrid.dir(), "kubepods");
-            cri.close();
-            jcrid.close();
-            keepLogs(context.getRequiredTestClass().getSimpleName());
-            KubeletProcess.removeCgroups();
-            assertEquals(List.of(), leaks, "jcri holds nothing of the pods it ran");
-            assertEquals(List.of(), kubelet.log().lines().filter(l -> l.contains("rpc error: code = ")
-                    && !HARMLESS.matcher(l).find()).toList(), "jcri's errors the kubelet logged");
+        if (cri == null) {
+            return;
         }
+        for (var pod : cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+            Pods.destroy(cri, pod.getId());
+            removeLogs(pod);
+        }
+        var leaks = Leaks.find(cri, jcrid.dir(), "kubepods");
+        cri.close();
+        jcrid.close();
+        KubeletProcess.removeCgroups();
+        var kubeletLog = kubelet == null ? "" : kubelet.log();
+        keepLogs(context.getRequiredTestClass().getSimpleName(), kubeletLog);
+        assertEquals(List.of(), leaks, "jcri holds nothing of the pods it ran");
+        assertEquals(List.of(), kubeletLog.lines().filter(l -> l.contains("rpc error: code = ") && !HARMLESS.matcher(l).find())
+                .toList(), "jcri's errors the kubelet logged");
     }
 
     /**
@@ -243,7 +245,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     private static void removeLogs(PodSandbox pod) throws IOException {
         var metadata = pod.getMetadata();
         var logs = Path.of("/var/log/pods", metadata.getNamespace() + "_" + metadata.getName() + "_" + metadata.getUid());
-        try (var links = Files.list(Path.of("/var/log/containers"))) {
+        try (var links = Files.list(Path.of("/var/log/containers"))) { // the kubelet made it at start
             for (var link : links.filter(Files::isSymbolicLink).toList()) {
                 if (Files.readSymbolicLink(link).startsWith(logs)) {
                     Files.delete(link);
@@ -260,14 +262,17 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     }
 
     /** Copies both logs to {@code target/kubelet-logs/<spec class>/} (the scratch dir goes when the JVM exits). */
-    private void keepLogs(String spec) throws IOException {
+    private void keepLogs(String spec, String kubeletLog) throws IOException {
         var kept = Files.createDirectories(Path.of("target/kubelet-logs", spec));
-        Files.writeString(kept.resolve("kubelet.log"), kubelet.log());
+        Files.writeString(kept.resolve("kubelet.log"), kubeletLog);
         Files.writeString(kept.resolve("jcrid.log"), jcrid.log());
     }
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
+        if (kubelet == null) {
+            return; // beforeAll failed, and says why
+        }
         try {
             var lines = kubelet.log().lines().toList();
             System.err.println("---- kubelet log, last 150 of " + lines.size() + " lines:");
