@@ -234,8 +234,12 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
         var kubeletLog = kubelet == null ? "" : kubelet.log();
         keepLogs(context.getRequiredTestClass().getSimpleName(), kubeletLog);
         assertEquals(List.of(), leaks, "jcri holds nothing of the pods it ran");
-        assertEquals(List.of(), kubeletLog.lines().filter(l -> l.contains("rpc error: code = ") && !HARMLESS.matcher(l).find())
-                .toList(), "jcri's errors the kubelet logged");
+        assertEquals(List.of(), jcriErrors(kubeletLog), "jcri's errors the kubelet logged");
+    }
+
+    /** The lines of a kubelet's log with an error from the runtime that is not known to be harmless. */
+    public static List<String> jcriErrors(String kubeletLog) {
+        return kubeletLog.lines().filter(l -> l.contains("rpc error: code = ") && !HARMLESS.matcher(l).find()).toList();
     }
 
     /**

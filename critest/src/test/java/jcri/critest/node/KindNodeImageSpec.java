@@ -34,6 +34,7 @@ import jcri.critest.Pods;
 import jcri.critest.TestNetwork;
 import jcri.critest.kubelet.KernelTunables;
 import jcri.critest.kubelet.KubeletEndpoints;
+import jcri.critest.kubelet.KubeletNode;
 import jcri.critest.kubelet.KubeletProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,6 +187,7 @@ class KindNodeImageSpec {
                 assertTrue(System.nanoTime() < gone, "the static pod was not stopped");
                 Thread.sleep(200);
             }
+            assertEquals(List.of(), KubeletNode.jcriErrors(exec("journalctl --no-pager -u kubelet.service")), "jcri's errors it logged");
         } catch (IOException | AssertionError e) {
             throw new AssertionError(e + "\nthe node's kubelet: " + exec("journalctl --no-pager -n 60 -u kubelet.service"), e);
         } finally {
