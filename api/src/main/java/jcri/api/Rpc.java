@@ -61,12 +61,16 @@ public final class Rpc {
         observer.onCompleted();
     }
 
-    /** Maps any failure to the gRPC status the kubelet expects. */
+    /**
+     * Maps any failure to the gRPC status the kubelet expects. Bad input is a {@link CriException} with
+     * INVALID_ARGUMENT, thrown where the input is checked; any other exception, an IllegalArgumentException
+     * included, is a fault of jcri's and answered INTERNAL, so that neither clients nor the request fuzz take
+     * it for a bad request.
+     */
     public static Status toStatus(Throwable t) {
         return switch (t) {
             case CriException e -> Status.fromCode(e.code()).withDescription(e.getMessage()).withCause(e.getCause());
             case StatusRuntimeException e -> e.getStatus();
-            case IllegalArgumentException e -> Status.INVALID_ARGUMENT.withDescription(e.getMessage()).withCause(e);
             case InterruptedException e -> {
                 Thread.currentThread().interrupt();
                 yield Status.CANCELLED.withDescription("interrupted").withCause(e);

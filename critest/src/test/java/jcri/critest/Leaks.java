@@ -17,7 +17,9 @@ import jcri.api.v1.ListPodSandboxRequest;
  * CRI lists them): mounts (overlay rootfs, pinned namespaces, /dev/shm) under its directory, pod
  * and container state and records, conmon and PID-namespace-holder processes, runc state, active
  * snapshots, CNI cache entries and IPAM leases, and container cgroups below {@code cgroupParent}.
- * An empty list means no leak.
+ * An empty list means no leak. A directory jcrid makes at start that is missing fails the search, as does a
+ * missing parent of one it makes on first use (pods, runc state, IPAM leases): a layout that changed would
+ * otherwise hide every leak.
  */
 public final class Leaks {
     private Leaks() {
@@ -25,6 +27,10 @@ public final class Leaks {
 
     /** Everything leaked, one line each. */
     public static List<String> find(CriClient cri, Path dir, String cgroupParent) {
+        for (var made : List.of("state/containers", "state/exits", "state/attach", "root/pods", "root/containers", "root/cni",
+                "root/snapshots")) {
+            require(dir.resolve(made));
+        }
         try {
             var pods = new HashSet<String>();
             cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().forEach(p -> pods.add(p.getId()));
@@ -40,7 +46,7 @@ public final class Leaks {
                     leaks.add("mount " + mountPoint);
                 }
             }
-            entries(dir.resolve("state/pods"), pods, "pod state", leaks);
+            entries(lazy(dir.resolve("state/pods")), pods, "pod state", leaks);
             entries(dir.resolve("state/containers"), containers, "container bundle", leaks);
             entries(dir.resolve("state/exits"), containers, "exit file", leaks);
             entries(dir.resolve("root/pods"), pods, "pod record", leaks);
@@ -49,10 +55,10 @@ public final class Leaks {
             try (var links = list(dir.resolve("state/attach"))) {
                 links.filter(l -> !live.contains(read(l, true))).forEach(l -> leaks.add("attach socket link " + l.getFileName()));
             }
-            try (var handlers = list(dir.resolve("state/runtime"))) {
+            try (var handlers = list(lazy(dir.resolve("state/runtime")))) {
                 handlers.forEach(h -> entries(h, containers, "runc state", leaks));
             }
-            try (var ranges = list(dir.resolve("ipam"))) {
+            try (var ranges = list(lazy(dir.resolve("ipam")))) {
                 ranges.forEach(range -> {
                     try (var leases = list(range)) {
                         leases.filter(l -> l.getFileName().toString().matches("[0-9a-f.:]+"))
@@ -142,6 +148,18 @@ public final class Leaks {
                 }
             });
         }
+    }
+
+    private static void require(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("no " + dir + ": jcrid's layout is not what this leak search reads");
+        }
+    }
+
+    /** {@code dir}, made on first use: its parent must be there. */
+    private static Path lazy(Path dir) {
+        require(dir.getParent());
+        return dir;
     }
 
     private static Stream<Path> list(Path dir) {

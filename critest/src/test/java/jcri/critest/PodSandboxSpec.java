@@ -175,4 +175,31 @@ class PodSandboxSpec {
             Pods.destroy(cri, podId);
         }
     }
+
+    @Test
+    void aPodWhosePidHolderDiedTakesNoContainersAndItsStopSparesWhoeverGotThePid() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(), "jcri's PID-namespace holder");
+        var config = Pods.config("reused-pid").setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(
+                LinuxSandboxSecurityContext.newBuilder().setNamespaceOptions(NamespaceOption.newBuilder().setPid(NamespaceMode.POD)))).build();
+        var id = Pods.run(cri, config);
+        var info = cri.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(id).setVerbose(true).build())
+                .getInfoOrThrow("info");
+        var matcher = java.util.regex.Pattern.compile("\"pidNamespaceHolder\":(\\d+)").matcher(info);
+        assertTrue(matcher.find(), info);
+        long holder = Long.parseLong(matcher.group(1));
+        var handle = ProcessHandle.of(holder).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        var stranger = HostProcesses.startWithPid(holder, "sleep", "600");
+        try {
+            var join = assertThrows(StatusRuntimeException.class, () -> Pods.create(cri, id, config, Pods.shell(cri, "c", "true").build()),
+                    "a container would join the namespace of the process that now has pid " + holder);
+            assertEquals(Status.Code.FAILED_PRECONDITION, join.getStatus().getCode(), join.getMessage());
+            cri.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+            assertTrue(stranger.isAlive(), "the process that now has pid " + holder + " is not the pod's");
+        } finally {
+            stranger.destroyForcibly();
+            cri.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        }
+    }
 }

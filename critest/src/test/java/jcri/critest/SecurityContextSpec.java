@@ -164,7 +164,7 @@ class SecurityContextSpec {
         assertTrue(out.stream().anyMatch(l -> l.contains("sleep 12345")), out.toString());
         assertFalse(out.getLast().startsWith("sh -c"), "pid 1 is the pod's infra process, not this container: " + out);
         if (!Target.external()) {
-            assertTrue(out.getLast().startsWith("/usr/bin/tini -- sleep"), "jcri's infra process is a reaping init: " + out);
+            assertTrue(out.getLast().startsWith("/usr/bin/tini -- tail"), "jcri's infra process is a reaping init: " + out);
         }
         var alone = Pods.shell(cri, "alone", "cat /proc/1/cmdline | tr '\\0' ' '").setLinux(LinuxContainerConfig.newBuilder()
                 .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setNamespaceOptions(

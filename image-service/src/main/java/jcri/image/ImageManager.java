@@ -18,6 +18,7 @@ import java.util.logging.Logger;
 import jcri.api.CriException;
 import jcri.image.content.ContentStore;
 import jcri.image.ref.ImageReference;
+import jcri.image.ref.InvalidReferenceException;
 import jcri.image.registry.Credentials;
 import jcri.image.store.ImageRecord;
 import jcri.image.store.ImageStore;
@@ -79,7 +80,12 @@ public final class ImageManager implements ImageLookup {
      * one download; interrupting the caller (a cancelled RPC) or the pull timeout stops it.
      */
     public LocalImage pull(String reference, Credentials credentials) throws InterruptedException {
-        var ref = ImageReference.parse(reference);
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(reference);
+        } catch (InvalidReferenceException e) {
+            throw CriException.invalid("%s", e.getMessage());
+        }
         var mine = new CompletableFuture<ImageRecord>();
         var shared = inFlight.putIfAbsent(ref.toString(), mine);
         if (shared != null) {
@@ -103,6 +109,8 @@ public final class ImageManager implements ImageLookup {
                 mine.complete(pulled);
             } else {
                 mine.completeExceptionally(failure);
+                // what the failed pull downloaded and unpacked belongs to no image: once no other pull runs, it goes
+                collectGarbage();
             }
         });
         worker.start();

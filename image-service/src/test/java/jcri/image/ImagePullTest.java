@@ -199,6 +199,35 @@ class ImagePullTest {
         assertEquals(List.of(), images.snapshotter().list());
     }
 
+    @Test
+    void aRefusedImageLeavesNothingOnDisk() throws Exception {
+        var built = TestImages.busyboxBuilder()
+                .layer(new LayerBuilder().raw("a/../../escape", TarConstants.LF_NORMAL, null, new byte[] {1}), Compression.GZIP).build();
+        registry.push("test/refused", "v1", built);
+        var e = assertThrows(CriException.class, () -> images.pull(ref("test/refused", "v1"), Credentials.ANONYMOUS));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.code(), e.getMessage());
+        long deadline = System.nanoTime() + 10_000_000_000L; // the clean-up runs once the failure is answered
+        while (!blobs().isEmpty() || !images.snapshotter().list().isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "left after the refused pull: " + blobs() + " " + images.snapshotter().list());
+            Thread.sleep(20);
+        }
+    }
+
+    private List<Path> blobs() throws Exception {
+        try (var blobs = Files.list(root.resolve("content/blobs/sha256"))) {
+            return blobs.toList();
+        }
+    }
+
+    @Test
+    void aNameLongerThanNameMaxIsBadContentNotWorthARetry() throws Exception {
+        var built = ImageBuilder.oci().layer(new LayerBuilder().file("d/" + "n".repeat(256), "x"), Compression.GZIP).build();
+        registry.push("test/long-name", "v1", built);
+        var e = assertThrows(CriException.class, () -> images.pull(ref("test/long-name", "v1"), Credentials.ANONYMOUS));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("NAME_MAX"), e.getMessage());
+    }
+
     /** 2 GiB of zeros in one gzip layer (about 2 MB): built once, shared by the bomb and timeout tests. */
     private static synchronized void pushZeros() throws Exception {
         if (zerosPushed) {

@@ -13,7 +13,7 @@ import jcri.image.testing.ImageBuilder;
 import jcri.image.testing.LayerBuilder;
 
 /**
- * The images upstream critest v1.28 pulls, built from busybox-static and pushed to the test registry
+ * The images upstream critest v1.28 (and the README's crictl walkthrough) pulls, built from busybox-static and pushed to the test registry
  * under the repository paths and tags critest names, so that a runtime mirroring {@link #HOSTS} to that
  * registry pulls them by their upstream names. Each has what its specs read: a web server on the port
  * they probe, the users and groups the user specs expect, a set-user-ID program for NoNewPrivs, the
@@ -22,7 +22,7 @@ import jcri.image.testing.LayerBuilder;
  */
 final class UpstreamImages {
     /** The registries critest's images come from; a runtime mirrors each to the test registry. */
-    static final List<String> HOSTS = List.of("registry.k8s.io", "gcr.io", "public.ecr.aws");
+    static final List<String> HOSTS = List.of("registry.k8s.io", "gcr.io", "public.ecr.aws", "docker.io");
     private static final String E2E = "e2e-test-images/";
     private static final String CRI_TOOLS = "k8s-staging-cri-tools/";
     /** critest's image benchmarks list these (public.ecr.aws, Docker's library). */
@@ -61,6 +61,7 @@ final class UpstreamImages {
         push(CRI_TOOLS + "test-image-user-username:latest", base, b -> b.cmd("sh").user("www-data"));
         push(CRI_TOOLS + "test-image-user-uid-group:latest", base, b -> b.cmd("sh").user("1003:1003"));
         push(CRI_TOOLS + "test-image-user-username-group:latest", base, b -> b.cmd("sh").user("www-data:www-data"));
+        push("library/busybox:1.36", base, b -> b.cmd("sh")); // the README's walkthrough (docker.io)
         for (var tag : BENCHMARK_TAGS) {
             push("docker/library/busybox:" + tag, base, b -> b.cmd("sh"));
         }

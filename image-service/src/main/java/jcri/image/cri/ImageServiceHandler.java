@@ -4,6 +4,7 @@ import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Instant;
+import jcri.api.CriException;
 import jcri.api.Rpc;
 import jcri.api.v1.FilesystemIdentifier;
 import jcri.api.v1.FilesystemUsage;
@@ -115,7 +116,7 @@ public final class ImageServiceHandler implements ImageServiceGrpc.AsyncService 
 
     private static String requireImage(ImageSpec spec) {
         if (spec.getImage().isEmpty()) {
-            throw new IllegalArgumentException("image is required (ImageSpec.image is empty)");
+            throw CriException.invalid("image is required (ImageSpec.image is empty)");
         }
         return spec.getImage();
     }

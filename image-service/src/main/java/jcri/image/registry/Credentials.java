@@ -2,6 +2,7 @@ package jcri.image.registry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import jcri.api.CriException;
 
 /**
  * What a pull may present to a registry, from the CRI {@code AuthConfig}: a user name and password
@@ -25,11 +26,11 @@ public record Credentials(String username, String password, String identityToken
             try {
                 decoded = new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("auth.auth is not valid base64 of 'user:password'");
+                throw CriException.invalid("auth.auth is not valid base64 of 'user:password'");
             }
             int colon = decoded.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("auth.auth does not decode to 'user:password'");
+                throw CriException.invalid("auth.auth does not decode to 'user:password'");
             }
             username = decoded.substring(0, colon);
             password = decoded.substring(colon + 1);

@@ -33,6 +33,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class LayerApplier {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
+    /** The kernel's limits on a file name and on a path with its terminating NUL (linux/limits.h). */
+    private static final int NAME_MAX = 255;
+    private static final int PATH_MAX = 4096;
 
     /**
      * Size limits for one layer.
@@ -103,6 +106,14 @@ public final class LayerApplier {
         var components = clean(entry.getName());
         if (components.isEmpty()) {
             return; // the layer's root ("./") carries nothing we apply
+        }
+        if (bytes(upper + "/" + String.join("/", components)) >= PATH_MAX) {
+            throw new LayerRejectedException("entry '" + abbreviated(entry.getName()) + "' makes a path longer than PATH_MAX ("
+                    + PATH_MAX + " bytes)");
+        }
+        if (entry.isSymbolicLink() && bytes(entry.getLinkName()) >= PATH_MAX) {
+            throw new LayerRejectedException("symbolic link '" + abbreviated(entry.getName()) + "' has a target longer than PATH_MAX ("
+                    + PATH_MAX + " bytes)");
         }
         var base = components.getLast();
         var parent = resolver.directory(components.subList(0, components.size() - 1), entry.getName());
@@ -213,9 +224,22 @@ public final class LayerApplier {
                 out.removeLast();
                 continue;
             }
+            if (bytes(part) > NAME_MAX) {
+                throw new LayerRejectedException("entry '" + abbreviated(name) + "' has a name longer than NAME_MAX (" + NAME_MAX
+                        + " bytes)");
+            }
             out.add(part);
         }
         return out;
+    }
+
+    private static int bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /** {@code name} cut to a length a message can carry. */
+    private static String abbreviated(String name) {
+        return name.length() <= 100 ? name : name.substring(0, 100) + "… (" + name.length() + " characters)";
     }
 
     private static String checkName(String name, TarArchiveEntry entry) {

@@ -197,9 +197,20 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         publish(started, ContainerEvents.Type.STARTED);
         try {
             steps.run("runc_start", () -> runtime(record.handler()).start(record.id()));
-        } catch (CriException e) {
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // the runtime refused, timed out or could not be run: whatever it did, the container is not running
             update(started.exited(Times.now(), 128, "StartError", e.getMessage()));
+            killAfterFailedStart(record);
             throw e;
+        }
+    }
+
+    /** Kills what a start that failed half-way may have left running; the record already says the container exited. */
+    private void killAfterFailedStart(ContainerRecord record) {
+        try {
+            runtime(record.handler()).kill(record.id(), "KILL", true);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            LOG.warning("cannot kill container " + record.id() + " after its failed start: " + e);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import jcri.api.CriException;
 
@@ -13,7 +14,9 @@ import jcri.api.CriException;
  * named for nothing a workload runs (critest looks for a leftover {@code sleep} after a timed-out
  * exec, with {@code pgrep sleep}, in a pod sharing this namespace). As the namespace's init, tini reaps
  * the orphans of every container and exec session, as a pause container would. Containers of the
- * pod join {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and dies with the pod.
+ * pod join {@code /proc/<holder>/ns/pid_for_children}. It outlives jcrid and dies with the pod;
+ * its {@link ProcessIdentity}, kept in the pod's directory, keeps a stop from killing another process
+ * that got its pid after it ended (records outlive reboots, pids are reused).
  */
 public final class PidNamespaceHolder {
     private static final String PID_FILE = "pid-holder.pid";
@@ -42,8 +45,9 @@ public final class PidNamespaceHolder {
             if (!process.isAlive()) {
                 throw CriException.internal("the pod's PID namespace holder exited: " + Files.readString(podDir.resolve("pid-holder.log")), null);
             }
-            if (childOf(process.pid())) {
-                Files.writeString(podDir.resolve(PID_FILE), Long.toString(process.pid()));
+            var identity = ProcessIdentity.of(process.pid());
+            if (childOf(process.pid()) && identity.isPresent()) {
+                Files.writeString(podDir.resolve(PID_FILE), identity.get().line());
                 return process.pid();
             }
             TimeUnit.MILLISECONDS.sleep(2);
@@ -57,24 +61,39 @@ public final class PidNamespaceHolder {
         return Path.of("/proc/" + holderPid + "/ns/pid_for_children");
     }
 
-    public static boolean alive(long holderPid) {
-        return holderPid > 0 && ProcessHandle.of(holderPid).map(ProcessHandle::isAlive).orElse(false);
+    /**
+     * Kills the holder recorded in a pod directory, which takes every process of the namespace with it,
+     * if that very holder still runs. Idempotent; a pod without a holder has no record of one.
+     */
+    public static void stop(Path podDir) throws IOException {
+        recorded(podDir).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
     }
 
-    /** Kills the holder, which takes every process of the namespace with it. */
-    public static void stop(long holderPid) {
-        if (holderPid > 0) {
-            ProcessHandle.of(holderPid).ifPresent(ProcessHandle::destroyForcibly);
+    /** Whether the holder recorded in a pod directory still runs: containers may join its namespace (false if unreadable). */
+    public static boolean running(Path podDir) {
+        try {
+            return recorded(podDir).isPresent();
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
-    /** Kills the holder recorded in a pod directory (for pods whose record a crash lost), if it still runs. */
-    public static void stopIn(Path podDir) throws IOException {
+    /** The pid of the holder recorded in {@code podDir}, if that very process (not one that got its pid since) runs. */
+    private static Optional<Long> recorded(Path podDir) throws IOException {
         var file = podDir.resolve(PID_FILE);
-        if (Files.exists(file)) {
-            long pid = Long.parseLong(Files.readString(file).strip());
-            ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").endsWith("unshare")).ifPresent(ProcessHandle::destroyForcibly);
+        if (!Files.exists(file)) {
+            return Optional.empty();
         }
+        var line = Files.readString(file).strip();
+        if (line.contains(" ")) {
+            var holder = ProcessIdentity.parse(line);
+            return holder.running() ? Optional.of(holder.pid()) : Optional.empty();
+        }
+        long pid = Long.parseLong(line); // written before identities were: an unshare that started before the file
+        var written = Files.getLastModifiedTime(file).toInstant();
+        return ProcessHandle.of(pid).map(ProcessHandle::info)
+                .filter(i -> i.command().orElse("").endsWith("unshare") && i.startInstant().map(t -> !t.isAfter(written)).orElse(false))
+                .map(i -> pid);
     }
 
     private static boolean childOf(long pid) throws IOException {

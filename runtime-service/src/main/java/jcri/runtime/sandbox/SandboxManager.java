@@ -79,7 +79,7 @@ public final class SandboxManager implements PodLookup {
             LOG.warning("releasing pod " + id + ", left half-made by a crash");
             try {
                 cni.delete(id);
-                PidNamespaceHolder.stopIn(podDir(id));
+                PidNamespaceHolder.stop(podDir(id));
                 releaseFiles(podDir(id));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -151,7 +151,7 @@ public final class SandboxManager implements PodLookup {
                 if (attached) {
                     cni.delete(id);
                 }
-                PidNamespaceHolder.stop(pidHolderPid);
+                PidNamespaceHolder.stop(dir);
                 releaseFiles(dir);
             } catch (IOException | RuntimeException cleanup) {
                 e.addSuppressed(cleanup);
@@ -167,7 +167,7 @@ public final class SandboxManager implements PodLookup {
         if (record == null) {
             return;
         }
-        PidNamespaceHolder.stop(record.pidHolder());
+        PidNamespaceHolder.stop(podDir(id));
         steps.run("cni_del", () -> cni.delete(id));
         if (record.ready()) {
             var stopped = record.stopped();
@@ -252,8 +252,10 @@ public final class SandboxManager implements PodLookup {
                 : config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.NODE
                 ? new NamespaceRef.Host() : new NamespaceRef.Fresh();
         var namespaces = new PodNamespaces(join(r.netns()), join(r.ipcns()), join(r.utsns()), pid);
+        // a pod whose PID-namespace holder is gone (its pid maybe another process's by now) takes no containers
+        boolean ready = r.ready() && (r.pidHolder() == 0 || PidNamespaceHolder.running(podDir(r.id())));
         return new PodRuntime(r.id(), config, namespaces, files.existing(podDir(r.id()), !r.ipcns().isEmpty()),
-                r.cgroupParent(), r.handler(), r.ready());
+                r.cgroupParent(), r.handler(), ready);
     }
 
     private static NamespaceRef join(String pinned) {

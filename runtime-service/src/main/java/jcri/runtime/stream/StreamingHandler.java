@@ -42,7 +42,7 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         Rpc.unary(observer, () -> {
             if (request.getTimeout() < 0) {
-                throw new IllegalArgumentException("timeout must not be negative (got " + request.getTimeout() + ")");
+                throw jcri.api.CriException.invalid("timeout must not be negative (got %d)", request.getTimeout());
             }
             ContainerExec.Result result;
             try (var session = server.session("exec_sync")) {
