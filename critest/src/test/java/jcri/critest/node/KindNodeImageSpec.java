@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -21,6 +23,7 @@ import jcri.api.v1.ContainerStatusRequest;
 import jcri.api.v1.ExecSyncRequest;
 import jcri.api.v1.LinuxPodSandboxConfig;
 import jcri.api.v1.ListContainersRequest;
+import jcri.api.v1.ListPodSandboxRequest;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.api.v1.PodSandboxMetadata;
 import jcri.api.v1.PodSandboxStatusRequest;
@@ -29,13 +32,21 @@ import jcri.critest.CriClient;
 import jcri.critest.JcridProcess;
 import jcri.critest.Pods;
 import jcri.critest.TestNetwork;
+import jcri.critest.kubelet.KernelTunables;
+import jcri.critest.kubelet.KubeletEndpoints;
+import jcri.critest.kubelet.KubeletNode;
+import jcri.critest.kubelet.KubeletProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
 /**
@@ -43,10 +54,13 @@ import org.testcontainers.utility.DockerImageName;
  * Debian mirror, cached by recipe hash; a jlink'd JDK; the packaged jcrid), Testcontainers starts it on the local
  * dockerd the way kind does (systemd as PID 1, tmpfs {@code /run} and {@code /tmp}, a {@code /var} volume, the
  * host's cgroups, seccomp and AppArmor unconfined) but with this host's capabilities instead of
- * {@code --privileged}, and jcrid runs as the node's systemd unit. The test drives it over {@code /run/jcri},
- * bind-mounted from a host directory: a busybox pulled from the suite's registry on 127.0.0.1 runs in a pod on the
- * test CNI bridge. The node shares the host network, so only loopback and the pods' own namespaces carry traffic.
+ * {@code --privileged}, and jcrid runs as the node's systemd unit. The image holds the suite's kubelet
+ * ({@code build-image -k}), whose unit, configured standalone, runs a static pod. The tests drive jcrid over
+ * {@code /run/jcri}, bind-mounted from a host directory: a busybox pulled from the suite's registry on 127.0.0.1 runs
+ * in a pod on the test CNI bridge. The node shares the host network, so only loopback and the pods' own namespaces
+ * carry traffic.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KindNodeImageSpec {
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
     /** Linux capability names by number (capability.h), as Docker spells them. */
@@ -89,6 +103,7 @@ class KindNodeImageSpec {
                 .withCreateContainerCmdModifier(cmd -> {
                     cmd.withVolumes(new Volume("/var"));
                     cmd.getHostConfig()
+                            .withDevices(Device.parse("/dev/kmsg")) // the kubelet's OOM watcher reads it, as on a --privileged kind node
                             .withCapAdd(Capability.ALL)
                             .withCapDrop(missingCapabilities().toArray(Capability[]::new))
                             .withSecurityOpts(List.of("seccomp=unconfined", "apparmor=unconfined"));
@@ -127,7 +142,77 @@ class KindNodeImageSpec {
         assertEquals("systemd", init.getStdout().strip());
     }
 
+    /**
+     * The node's own kubelet unit, configured standalone (kubeadm's contract kept: a config in /var/lib/kubelet and
+     * flags in /etc/default/kubelet, only the API server's kubeconfigs dropped), runs a static pod. It runs first and
+     * is stopped after, as a kubelet stops pods it did not make, such as the next test's.
+     */
     @Test
+    @Order(1)
+    void theNodesKubeletRunsAStaticPod() throws Exception {
+        var kubelet = KubeletEndpoints.pick();
+        var tunables = KernelTunables.save(); // the node's kubelet sets the host's: the node shares its kernel
+        write("/var/lib/kubelet/config.yaml", kubelet.config("/etc/kubernetes/manifests", ""));
+        write("/etc/default/kubelet", "KUBELET_EXTRA_ARGS=--hostname-override=kind-node\n");
+        write("/etc/systemd/system/kubelet.service.d/20-standalone.conf", "[Service]\nEnvironment=\"KUBELET_KUBECONFIG_ARGS=\"\n");
+        // a writable /proc/sys, as kind's --privileged node has, for the kubelet's kernel settings
+        exec("mount -o remount,rw /proc/sys && mkdir -p /etc/kubernetes/manifests && systemctl daemon-reload"
+                + " && systemctl start kubelet.service");
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!kubelet.healthy()) {
+                assertTrue(System.nanoTime() < deadline, "the node's kubelet is not healthy: "
+                        + exec("journalctl --no-pager -n 100 -u kubelet.service"));
+                Thread.sleep(200);
+            }
+            write("/etc/kubernetes/.static.yaml", """
+                    apiVersion: v1
+                    kind: Pod
+                    metadata: {name: static}
+                    spec:
+                      terminationGracePeriodSeconds: 1
+                      containers:
+                      - {name: main, image: %s, command: [sh, -c, "exec sleep 1000"]}
+                    """.formatted(Pods.busyboxReference()));
+            exec("mv /etc/kubernetes/.static.yaml /etc/kubernetes/manifests/static.yaml");
+            var pod = kubelet.await("static-kind-node", p -> p.phase().equals("Running") && p.ready(), "running",
+                    Duration.ofSeconds(90));
+            var status = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(pod.containerId("main"))
+                    .build()).getStatus();
+            assertEquals(ContainerState.CONTAINER_RUNNING, status.getState());
+            exec("rm /etc/kubernetes/manifests/static.yaml");
+            long gone = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (kubelet.pod("static-kind-node").isPresent() || cri.runtime().listContainers(ListContainersRequest.getDefaultInstance())
+                    .getContainersList().stream().anyMatch(c -> c.getState() == ContainerState.CONTAINER_RUNNING)) {
+                assertTrue(System.nanoTime() < gone, "the static pod was not stopped");
+                Thread.sleep(200);
+            }
+            assertEquals(List.of(), KubeletNode.jcriErrors(exec("journalctl --no-pager -u kubelet.service")), "jcri's errors it logged");
+        } catch (IOException | AssertionError e) {
+            throw new AssertionError(e + "\nthe node's kubelet: " + exec("journalctl --no-pager -n 60 -u kubelet.service"), e);
+        } finally {
+            exec("systemctl stop kubelet.service");
+            tunables.restore();
+            cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()
+                    .forEach(p -> Pods.destroy(cri, p.getId()));
+            KubeletProcess.removeCgroups(); // the node shares the host's cgroups
+        }
+    }
+
+    /** Writes {@code text} into the node's file {@code path}. */
+    private static void write(String path, String text) {
+        node.copyFileToContainer(Transferable.of(text), path);
+    }
+
+    /** Runs {@code script} in the node; returns its output, failing on a non-zero exit. */
+    private static String exec(String script) throws Exception {
+        var result = node.execInContainer("sh", "-c", script);
+        assertEquals(0, result.getExitCode(), script + ": " + result.getStdout() + result.getStderr());
+        return result.getStdout();
+    }
+
+    @Test
+    @Order(2)
     void aPodFromTheTestRegistryRunsOnTheNode() throws Exception {
         var pod = PodSandboxConfig.newBuilder()
                 .setMetadata(PodSandboxMetadata.newBuilder().setName("node").setNamespace("critest")
@@ -156,10 +241,12 @@ class KindNodeImageSpec {
         assertTrue(runc.getStdout().contains("\"status\": \"running\""), "runc inside the node runs it: " + runc);
     }
 
-    /** Runs deploy/kind/build-image for {@code tag}; its output goes to a log that a failure shows. */
+    /** Runs deploy/kind/build-image for {@code tag} with the suite's kubelet; its output goes to a log that a failure shows. */
     private static String buildImage(String tag) throws IOException, InterruptedException {
         var log = dir.resolve("build-image.log");
-        var build = new ProcessBuilder(JcridProcess.home().resolve("deploy/kind/build-image").toString(), tag)
+        var kube = Files.createDirectories(dir.resolve("kube-bin"));
+        Files.copy(KubeletProcess.binary(), kube.resolve("kubelet"), StandardCopyOption.COPY_ATTRIBUTES);
+        var build = new ProcessBuilder(JcridProcess.home().resolve("deploy/kind/build-image").toString(), "-k", kube.toString(), tag)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -328,9 +328,10 @@ public final class OciSpecBuilder {
                 memory.put("swap", r.getMemorySwapLimitInBytes());
             }
         }
-        if (r.getHugepageLimitsCount() > 0) {
+        var hugepages = HugetlbController.tolerated(r.getHugepageLimitsList());
+        if (!hugepages.isEmpty()) {
             var pages = resources.putArray("hugepageLimits");
-            r.getHugepageLimitsList().forEach(h -> pages.addObject().put("pageSize", h.getPageSize()).put("limit", h.getLimit()));
+            hugepages.forEach(h -> pages.addObject().put("pageSize", h.getPageSize()).put("limit", h.getLimit()));
         }
         if (r.getUnifiedCount() > 0) {
             var unified = resources.putObject("unified");
