@@ -27,6 +27,9 @@ public final class ContainerExec {
     public static final int MAX_OUTPUT = (16 << 20) - (64 << 10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FOREVER = Duration.ofDays(3650);
+    /** How long a failed exec start waits for the container's process to be gone, if it is going (conmon reaps it). */
+    private static final int STOP_CHECKS = 20;
+    private static final Duration STOP_CHECK_INTERVAL = Duration.ofMillis(50);
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final ContainerManager containers;
     private final Conmon conmon;
@@ -46,8 +49,8 @@ public final class ContainerExec {
         var dir = prepared.dir();
         try {
             var log = dir.resolve("output.log");
-            try (var session = conmon.exec(prepared.record().id(), prepared.execId(), dir, containers.runtimeOf(prepared.record()),
-                    dir.resolve("process.json"), log)) {
+            try (var session = starting(prepared.record(), () -> conmon.exec(prepared.record().id(), prepared.execId(), dir,
+                    containers.runtimeOf(prepared.record()), dir.resolve("process.json"), log))) {
                 var exit = session.awaitExit(timeout.isZero() ? FOREVER : timeout);
                 if (exit.isEmpty()) {
                     killTree(session.pid());
@@ -76,8 +79,8 @@ public final class ContainerExec {
         var prepared = prepare(containerId, cmd, tty);
         var dir = prepared.dir();
         try {
-            var attached = conmon.execAttached(prepared.record().id(), prepared.execId(), dir, containers.runtimeOf(prepared.record()),
-                    dir.resolve("process.json"), new Conmon.Stdio(tty, stdin, true));
+            var attached = starting(prepared.record(), () -> conmon.execAttached(prepared.record().id(), prepared.execId(), dir,
+                    containers.runtimeOf(prepared.record()), dir.resolve("process.json"), new Conmon.Stdio(tty, stdin, true)));
             return new StdioSession(attached.stdio(), dir.resolve("ctl"), new ExecEnding(attached.session(), prepared.execId(), dir));
         } catch (IOException | InterruptedException | RuntimeException e) {
             killDescendants(dir);
@@ -88,6 +91,30 @@ public final class ContainerExec {
     }
 
     private record Prepared(ContainerRecord record, String execId, Path dir) {
+    }
+
+    /** Starts an exec session (through conmon and the OCI runtime). */
+    private interface Start<T> {
+        T call() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code start}. When it fails because the container's process ended meanwhile (the runtime then says
+     * something like "write init-p: broken pipe"), the caller hears what the running-check would have said: the
+     * container is not running. Probes that race a container's stop are common and clients expect that answer.
+     */
+    private static <T> T starting(ContainerRecord record, Start<T> start) throws IOException, InterruptedException {
+        try {
+            return start.call();
+        } catch (CriException e) {
+            for (int i = 0; i < STOP_CHECKS; i++) {
+                if (!ProcessHandle.of(record.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+                    throw CriException.failedPrecondition("container %s is not running (it stopped as the command started)", record.id());
+                }
+                Thread.sleep(STOP_CHECK_INTERVAL);
+            }
+            throw e;
+        }
     }
 
     /** Checks the container runs and writes the session's process spec into a new session dir. */
