@@ -106,8 +106,19 @@ public final class LayerBuilder {
         return raw(path, TarConstants.LF_SYMLINK, target, null);
     }
 
+    /**
+     * A hard link to {@code target}, an earlier entry of this layer, with its mode and owner as tar writes them
+     * (some unpackers, containerd's among them, apply a link entry's mode to the shared file).
+     */
     public LayerBuilder hardlink(String path, String target) {
-        return raw(path, TarConstants.LF_LINK, target, null);
+        raw(path, TarConstants.LF_LINK, target, null);
+        var link = entries.getLast().header();
+        entries.stream().map(Entry::header).filter(h -> h.getName().equals(target)).findFirst().ifPresent(file -> {
+            link.setMode(file.getMode());
+            link.setUserId(file.getLongUserId());
+            link.setGroupId(file.getLongGroupId());
+        });
+        return this;
     }
 
     /** Deletes {@code path} of lower layers: adds the empty file {@code <parent>/.wh.<name>}. */
