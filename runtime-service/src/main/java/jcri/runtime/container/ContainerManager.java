@@ -1,5 +1,8 @@
 package jcri.runtime.container;
 
+import jcri.runtime.cgroup.CgroupDriver;
+import jcri.runtime.cgroup.CgroupReader;
+
 import jcri.runtime.Filters;
 import jcri.runtime.Times;
 
@@ -27,7 +30,6 @@ import jcri.runtime.oci.PodNamespaces;
 import jcri.runtime.oci.SpecInput;
 import jcri.runtime.sandbox.PodLookup;
 import jcri.runtime.sandbox.PodRuntime;
-import jcri.runtime.stats.CgroupReader;
 import jcri.runtime.sandbox.Ids;
 import jcri.steps.Steps;
 import jcri.snapshot.MountTable;
@@ -51,7 +53,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private static final String OOM_KILLED = "OOMKilled";
 
     private final Path containersDir;
-    private final String cgroupDriver;
+    private final CgroupDriver cgroupDriver;
     private final PodLookup pods;
     private final ImageLookup images;
     private final Snapshotter snapshots;
@@ -67,7 +69,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private final ContainerEvents events;
     private final Steps steps;
 
-    public ContainerManager(Path stateDir, String cgroupDriver, PodLookup pods, ImageLookup images, Snapshotter snapshots,
+    public ContainerManager(Path stateDir, CgroupDriver cgroupDriver, PodLookup pods, ImageLookup images, Snapshotter snapshots,
                             OciSpecBuilder specs, Conmon conmon, Map<String, Runc> runtimes, JsonStore<ContainerRecord> store,
                             CgroupReader cgroups, ContainerEvents events, Steps steps) throws IOException {
         this.cgroups = cgroups;
@@ -152,7 +154,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             steps.run("rootfs_mount", () -> MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs));
             snapshot = true;
             var spec = specs.build(new SpecInput(id, config, pod.config(), image.spec(), rootfs,
-                    namespaces(pod, config), pod.files(), cgroupsPath(pod, id)));
+                    namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id)));
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
             var logPath = logPath(pod, config, bundle);
             Files.createDirectories(logPath.getParent());
@@ -500,14 +502,6 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         return new PodNamespaces(podNs.network(), podNs.ipc(), podNs.uts(), pid);
     }
 
-    private String cgroupsPath(PodRuntime pod, String id) {
-        if (cgroupDriver.equals("systemd")) {
-            return pod.cgroupParent() + ":jcri:" + id;
-        }
-        var parent = pod.cgroupParent().startsWith("/") ? pod.cgroupParent() : "/" + pod.cgroupParent();
-        return parent + "/" + id;
-    }
-
     /** A log path that leaves the pod's log directory (absolute, or through "..") would let a request write anywhere. */
     private static void checkLogPath(PodRuntime pod, ContainerConfig config) {
         var dir = pod.config().getLogDirectory();
@@ -570,7 +564,6 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     static String nameKey(String podId, ContainerConfig config) {
         return config.getMetadata().getName() + "_" + podId + "_" + config.getMetadata().getAttempt();
     }
-
 
     @Override
     public void close() throws IOException {

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jcri.api.CriException;
-import jcri.runtime.exec.Command;
+import jcri.process.Command;
 
 /** The runc-compatible OCI runtime CLI (runc, crun) for one handler: start, kill, delete, state, update. */
 public final class Runc {

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 import jcri.api.CriException;
-import jcri.runtime.exec.Command;
+import jcri.process.Command;
 import jcri.store.JsonStore;
 
 /**

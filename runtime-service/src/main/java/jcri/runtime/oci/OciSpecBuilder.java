@@ -1,5 +1,7 @@
 package jcri.runtime.oci;
 
+import jcri.runtime.cgroup.HugetlbController;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package jcri.runtime.oci;
 
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import jcri.api.CriException;
-import jcri.runtime.exec.Command;
+import jcri.process.Command;
 import jcri.snapshot.MountTable;
 
 /**

@@ -1,5 +1,7 @@
 package jcri.runtime.sandbox;
 
+import jcri.process.ProcessIdentity;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

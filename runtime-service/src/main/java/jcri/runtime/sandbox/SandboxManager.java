@@ -1,5 +1,7 @@
 package jcri.runtime.sandbox;
 
+import jcri.runtime.cgroup.PodCgroup;
+
 import jcri.runtime.Filters;
 import jcri.runtime.Times;
 

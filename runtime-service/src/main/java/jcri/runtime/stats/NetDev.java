@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Interface counters of a network namespace, from {@code /proc/<pid>/net/dev} of a process inside it. */
-final class NetDev {
+public final class NetDev {
     /** One interface's counters. */
-    record Interface(String name, long rxBytes, long rxErrors, long txBytes, long txErrors) {
+    public record Interface(String name, long rxBytes, long rxErrors, long txBytes, long txErrors) {
     }
 
     private NetDev() {

@@ -1,5 +1,9 @@
 package jcri.runtime.stats;
 
+import jcri.runtime.cgroup.CgroupReader;
+import jcri.runtime.cgroup.CgroupStats;
+import jcri.runtime.cgroup.HeldFiles;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

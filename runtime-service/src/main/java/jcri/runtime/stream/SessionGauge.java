@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Counts the streaming sessions under way by kind ({@code jcri_stream_sessions{kind=exec|exec_sync|attach|portforward}}). */
-final class SessionGauge {
+public final class SessionGauge {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
 
@@ -22,7 +22,7 @@ final class SessionGauge {
         return new Handle(count);
     }
 
-    record Handle(AtomicInteger count) implements AutoCloseable {
+    public record Handle(AtomicInteger count) implements AutoCloseable {
         @Override
         public void close() {
             count.decrementAndGet();

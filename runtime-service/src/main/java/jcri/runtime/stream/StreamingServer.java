@@ -25,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import jcri.config.StreamingConfig;
 import jcri.runtime.container.ContainerAttach;
 import jcri.runtime.container.ContainerExec;
 import jcri.runtime.sandbox.PodDialer;
@@ -109,7 +108,7 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     /** Counts a session served outside the streaming server (ExecSync) under {@code jcri_stream_sessions{kind}}. */
-    SessionGauge.Handle session(String kind) {
+    public SessionGauge.Handle session(String kind) {
         return gauge.open(kind);
     }
 

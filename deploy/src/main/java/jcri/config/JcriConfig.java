@@ -1,0 +1,58 @@
+package jcri.config;
+
+import jcri.image.ImageConfig;
+import jcri.runtime.stream.StreamingConfig;
+
+/**
+ * The whole of {@code config.toml}. Every key has a default, so jcrid runs with no file at all.
+ *
+ * @param root persistent state: content, snapshots, metadata
+ * @param state volatile state: pinned namespaces, bundles, conmon files
+ * @param socket the CRI endpoint, {@code unix:///path} or a plain path
+ * @param logLevel one of error, warn, info, debug
+ */
+public record JcriConfig(
+        String root,
+        String state,
+        String socket,
+        String logLevel,
+        RuntimeConfig runtime,
+        CniConfig cni,
+        StreamingConfig streaming,
+        MetricsConfig metrics,
+        ImageConfig images) {
+
+    public JcriConfig {
+        root = nonEmpty(root, "/var/lib/jcri");
+        state = nonEmpty(state, "/run/jcri");
+        socket = socketPath(nonEmpty(socket, state + "/jcri.sock"));
+        logLevel = nonEmpty(logLevel, "info");
+        if (!java.util.List.of("error", "warn", "info", "debug").contains(logLevel)) {
+            throw new IllegalArgumentException("log_level must be one of error, warn, info, debug (got '" + logLevel + "')");
+        }
+        runtime = runtime == null ? RuntimeConfig.defaults() : runtime;
+        cni = cni == null ? CniConfig.defaults() : cni;
+        streaming = streaming == null ? StreamingConfig.defaults() : streaming;
+        metrics = metrics == null ? MetricsConfig.defaults() : metrics;
+        images = images == null ? ImageConfig.defaults() : images;
+    }
+
+    /** The embedded defaults. */
+    public static JcriConfig defaults() {
+        return new JcriConfig(null, null, null, null, null, null, null, null, null);
+    }
+
+    static String nonEmpty(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static String socketPath(String socket) {
+        if (socket.startsWith("unix://")) {
+            socket = socket.substring("unix://".length());
+        }
+        if (!socket.startsWith("/")) {
+            throw new IllegalArgumentException("socket must be an absolute path or unix:///absolute/path (got '" + socket + "')");
+        }
+        return socket;
+    }
+}
