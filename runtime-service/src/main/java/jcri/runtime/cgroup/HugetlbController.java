@@ -17,19 +17,18 @@ import jcri.api.v1.HugepageLimit;
  */
 public final class HugetlbController {
     private static final Logger LOG = Logger.getLogger(HugetlbController.class.getName());
-    private static final boolean PRESENT = present(Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo"));
     private static final AtomicBoolean warned = new AtomicBoolean();
 
     private HugetlbController() {
     }
 
-    /** {@code limits} where the controller exists, none (and the daemon's one warning) where it does not. */
-    public static List<HugepageLimit> tolerated(List<HugepageLimit> limits) {
-        return tolerated(limits, PRESENT);
+    /** Whether this host has the controller. */
+    public static boolean present() {
+        return present(Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo"));
     }
 
-    /** {@code limits} if the controller is {@code present}, else none, warning the first time. */
-    static List<HugepageLimit> tolerated(List<HugepageLimit> limits, boolean present) {
+    /** {@code limits} if the controller is {@code present}, else none, warning the first time (once per daemon). */
+    public static List<HugepageLimit> tolerated(List<HugepageLimit> limits, boolean present) {
         if (present || limits.isEmpty()) {
             return limits;
         }

@@ -286,7 +286,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             throw CriException.failedPrecondition("container %s has exited; its resources cannot change", id);
         }
         var node = JSON.createObjectNode();
-        OciSpecBuilder.applyResources(node, resources);
+        specs.applyResources(node, resources);
         var file = containersDir.resolve(record.id()).resolve("resources.json");
         Files.write(file, JSON.writeValueAsBytes(node));
         runtime(record.handler()).update(record.id(), file);

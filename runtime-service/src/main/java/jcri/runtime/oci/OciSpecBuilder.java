@@ -34,10 +34,12 @@ public final class OciSpecBuilder {
 
     private final Capabilities capabilities;
     private final int ownOomScoreAdj;
+    private final NodeFacts node;
 
-    public OciSpecBuilder(Capabilities capabilities, int ownOomScoreAdj) {
+    public OciSpecBuilder(Capabilities capabilities, int ownOomScoreAdj, NodeFacts node) {
         this.capabilities = capabilities;
         this.ownOomScoreAdj = ownOomScoreAdj;
+        this.node = node;
     }
 
     public ObjectNode build(SpecInput in) throws IOException {
@@ -65,7 +67,7 @@ public final class OciSpecBuilder {
         if (!privileged) {
             strings(linux.putArray("maskedPaths"), security.getMaskedPathsCount() > 0 ? security.getMaskedPathsList() : MASKED);
             strings(linux.putArray("readonlyPaths"), security.getReadonlyPathsCount() > 0 ? security.getReadonlyPathsList() : READONLY);
-            var seccomp = SeccompProfiles.forContext(security, caps);
+            var seccomp = SeccompProfiles.forContext(security, caps, node.seccompArchitectures());
             if (seccomp != null) {
                 linux.set("seccomp", seccomp);
             }
@@ -110,7 +112,7 @@ public final class OciSpecBuilder {
         process.put("noNewPrivileges", security.getNoNewPrivs());
         long oom = c.getLinux().getResources().getOomScoreAdj();
         process.put("oomScoreAdj", Math.max(oom, ownOomScoreAdj));
-        if (security.hasApparmor() && !security.getApparmor().getLocalhostRef().isEmpty() && Files.exists(Path.of("/sys/kernel/security/apparmor"))) {
+        if (security.hasApparmor() && !security.getApparmor().getLocalhostRef().isEmpty() && node.apparmor()) {
             process.put("apparmorProfile", security.getApparmor().getLocalhostRef().replaceFirst("^localhost/", ""));
         }
     }
@@ -159,7 +161,7 @@ public final class OciSpecBuilder {
         }
     }
 
-    private static void mounts(ArrayNode mounts, ObjectNode linux, SpecInput in, boolean privileged) throws IOException {
+    private void mounts(ArrayNode mounts, ObjectNode linux, SpecInput in, boolean privileged) throws IOException {
         var c = in.container();
         var targets = new java.util.HashSet<String>();
         c.getMountsList().forEach(m -> targets.add(m.getContainerPath()));
@@ -211,11 +213,11 @@ public final class OciSpecBuilder {
     }
 
     /** rslave needs a shared or slave host mount, rshared a shared one; otherwise nothing would propagate. */
-    private static void requirePropagation(Mount m, Path source) {
+    private void requirePropagation(Mount m, Path source) {
         if (m.getPropagation() == MountPropagation.PROPAGATION_PRIVATE || m.getPropagation() == MountPropagation.UNRECOGNIZED) {
             return;
         }
-        var kind = jcri.snapshot.MountTable.propagation(source);
+        var kind = node.propagation().apply(source);
         boolean ok = m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL ? kind.equals("shared") : !kind.equals("private");
         if (!ok) {
             throw CriException.failedPrecondition("mount %s asks for %s propagation, but %s is on a %s mount (make it shared: mount --make-rshared)",
@@ -244,7 +246,7 @@ public final class OciSpecBuilder {
         }
     }
 
-    private static void devices(ObjectNode linux, ObjectNode resources, ContainerConfig c, boolean privileged) throws IOException {
+    private void devices(ObjectNode linux, ObjectNode resources, ContainerConfig c, boolean privileged) throws IOException {
         var rules = resources.putArray("devices");
         if (privileged) {
             rules.addObject().put("allow", true).put("access", "rwm");
@@ -258,28 +260,22 @@ public final class OciSpecBuilder {
                     d.getPermissions().isEmpty() ? "rwm" : d.getPermissions()));
         }
         if (privileged) {
-            for (var host : hostDevices()) {
+            for (var host : node.devices().forPrivileged()) {
                 requested.add(new DeviceRequest(host.toString(), host.toString(), "rwm"));
             }
         }
         var seen = new java.util.HashSet<String>();
         for (var d : requested) {
-            var host = Path.of(d.host());
-            if (!Files.exists(host)) {
-                throw CriException.invalid("device %s does not exist on the node", d.host());
-            }
+            var found = node.devices().stat(Path.of(d.host()))
+                    .orElseThrow(() -> CriException.invalid("device %s does not exist on the node", d.host()));
             if (!seen.add(d.container())) {
                 continue;
             }
-            int mode = (int) Files.getAttribute(host, "unix:mode");
-            long rdev = (long) Files.getAttribute(host, "unix:rdev");
-            var type = (mode & 0170000) == 0060000 ? "b" : "c";
-            long major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffL);
-            long minor = (rdev & 0xff) | ((rdev >> 12) & ~0xffL);
-            devices.addObject().put("path", d.container()).put("type", type).put("major", major).put("minor", minor)
-                    .put("fileMode", mode & 0777).put("uid", 0).put("gid", 0);
+            devices.addObject().put("path", d.container()).put("type", found.type()).put("major", found.major()).put("minor", found.minor())
+                    .put("fileMode", found.fileMode()).put("uid", 0).put("gid", 0);
             if (!privileged) {
-                rules.addObject().put("allow", true).put("type", type).put("major", major).put("minor", minor).put("access", d.access());
+                rules.addObject().put("allow", true).put("type", found.type()).put("major", found.major()).put("minor", found.minor())
+                        .put("access", d.access());
             }
         }
     }
@@ -288,25 +284,9 @@ public final class OciSpecBuilder {
     private record DeviceRequest(String host, String container, String access) {
     }
 
-    /** The node's device nodes a privileged container gets (the container's own /dev/pts, shm and mqueue excepted). */
-    private static List<Path> hostDevices() throws IOException {
-        try (var walk = Files.walk(Path.of("/dev"), 3)) {
-            return walk.filter(p -> !p.startsWith("/dev/pts") && !p.startsWith("/dev/shm") && !p.startsWith("/dev/mqueue")
-                            && !p.toString().equals("/dev/console") && !p.toString().equals("/dev/ptmx"))
-                    .filter(p -> {
-                        try {
-                            int type = (int) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
-                            return type == 0020000 || type == 0060000;
-                        } catch (IOException | UnsupportedOperationException e) {
-                            return false;
-                        }
-                    }).toList();
-        }
-    }
-
     /** Writes CRI resources into an OCI {@code linux.resources} node (also used by UpdateContainerResources). */
-    public static void applyResources(ObjectNode resources, LinuxContainerResources r) {
-        ResourceChecks.check(r);
+    public void applyResources(ObjectNode resources, LinuxContainerResources r) {
+        ResourceChecks.check(r, node.unifiedCgroup());
         var cpu = resources.putObject("cpu");
         if (r.getCpuShares() > 0) {
             cpu.put("shares", r.getCpuShares());
@@ -330,7 +310,7 @@ public final class OciSpecBuilder {
                 memory.put("swap", r.getMemorySwapLimitInBytes());
             }
         }
-        var hugepages = HugetlbController.tolerated(r.getHugepageLimitsList());
+        var hugepages = HugetlbController.tolerated(r.getHugepageLimitsList(), node.hugetlb());
         if (!hugepages.isEmpty()) {
             var pages = resources.putArray("hugepageLimits");
             hugepages.forEach(h -> pages.addObject().put("pageSize", h.getPageSize()).put("limit", h.getLimit()));

@@ -66,11 +66,7 @@ final class RuntimeDefaultSeccomp {
         };
     }
 
-    /** The profile for a container holding {@code capabilities} on this host. */
-    static ObjectNode profile(Collection<String> capabilities) {
-        return profile(capabilities, architectures(System.getProperty("os.arch")));
-    }
-
+    /** The profile for a container holding {@code capabilities} on a host of {@code architectures}. */
     static ObjectNode profile(Collection<String> capabilities, List<String> architectures) {
         var profile = JSON.createObjectNode();
         profile.put("defaultAction", "SCMP_ACT_ERRNO").put("defaultErrnoRet", EPERM);

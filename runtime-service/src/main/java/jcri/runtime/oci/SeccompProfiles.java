@@ -27,14 +27,14 @@ public final class SeccompProfiles {
      * deprecated {@code seccomp_profile_path}) runs unconfined: the CRI says so, and the kubelet
      * asks for {@code RuntimeDefault} explicitly when the pod wants it.
      */
-    public static ObjectNode forContext(LinuxContainerSecurityContext security, List<String> capabilities) {
+    public static ObjectNode forContext(LinuxContainerSecurityContext security, List<String> capabilities, List<String> architectures) {
         if (security.hasSeccomp()) {
-            return forProfile(security.getSeccomp(), capabilities);
+            return forProfile(security.getSeccomp(), capabilities, architectures);
         }
         var path = security.getSeccompProfilePath();
         return switch (path) {
             case "", "unconfined" -> null;
-            case "runtime/default", "docker/default" -> RuntimeDefaultSeccomp.profile(capabilities);
+            case "runtime/default", "docker/default" -> RuntimeDefaultSeccomp.profile(capabilities, architectures);
             default -> {
                 if (!path.startsWith("localhost/")) {
                     throw CriException.invalid("seccomp_profile_path '%s' is none of unconfined, runtime/default, "
@@ -46,11 +46,11 @@ public final class SeccompProfiles {
     }
 
     /** The {@code linux.seccomp} section for {@code profile}, or null for none. */
-    private static ObjectNode forProfile(SecurityProfile profile, List<String> capabilities) {
+    private static ObjectNode forProfile(SecurityProfile profile, List<String> capabilities, List<String> architectures) {
         return switch (profile.getProfileType()) {
             case Unconfined -> null;
             case Localhost -> localhost(profile.getLocalhostRef());
-            case RuntimeDefault, UNRECOGNIZED -> RuntimeDefaultSeccomp.profile(capabilities);
+            case RuntimeDefault, UNRECOGNIZED -> RuntimeDefaultSeccomp.profile(capabilities, architectures);
         };
     }
 

@@ -19,10 +19,11 @@ class RuntimeDefaultSeccompTest {
     private static final List<String> DEFAULT_CAPS = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
             "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_CHROOT",
             "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP");
+    private static final List<String> X86 = RuntimeDefaultSeccomp.architectures("amd64");
 
     private static ObjectNode runtimeDefault(List<String> caps) {
         return SeccompProfiles.forContext(LinuxContainerSecurityContext.newBuilder()
-                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault)).build(), caps);
+                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault)).build(), caps, X86);
     }
 
     /** The syscalls allowed whatever their arguments. */
@@ -104,8 +105,8 @@ class RuntimeDefaultSeccompTest {
 
     @Test
     void unconfinedAndNoProfileGetNone() {
-        assertEquals(null, SeccompProfiles.forContext(LinuxContainerSecurityContext.getDefaultInstance(), DEFAULT_CAPS));
+        assertEquals(null, SeccompProfiles.forContext(LinuxContainerSecurityContext.getDefaultInstance(), DEFAULT_CAPS, X86));
         assertEquals(null, SeccompProfiles.forContext(LinuxContainerSecurityContext.newBuilder().setSeccomp(
-                SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.Unconfined)).build(), DEFAULT_CAPS));
+                SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.Unconfined)).build(), DEFAULT_CAPS, X86));
     }
 }
