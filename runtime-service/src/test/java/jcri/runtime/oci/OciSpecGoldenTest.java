@@ -10,11 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import jcri.api.v1.Capability;
 import jcri.api.v1.ContainerConfig;
-import jcri.api.v1.ContainerMetadata;
 import jcri.api.v1.Device;
 import jcri.api.v1.HugepageLimit;
 import jcri.api.v1.Int64Value;
@@ -22,12 +19,9 @@ import jcri.api.v1.KeyValue;
 import jcri.api.v1.LinuxContainerConfig;
 import jcri.api.v1.LinuxContainerResources;
 import jcri.api.v1.LinuxContainerSecurityContext;
-import jcri.api.v1.LinuxPodSandboxConfig;
 import jcri.api.v1.Mount;
 import jcri.api.v1.MountPropagation;
-import jcri.api.v1.PodSandboxConfig;
 import jcri.api.v1.SecurityProfile;
-import jcri.image.ImageSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,51 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OciSpecGoldenTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Path GOLDEN = Path.of("src/test/resources/jcri/runtime/oci/golden");
-    static final Capabilities CAPABILITIES = new Capabilities(List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
-            "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_ADMIN", "CAP_NET_RAW",
-            "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_ADMIN", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP"));
-    static final DeviceNodes DEVICES = new DeviceNodes() {
-        private final Map<String, Node> nodes = Map.of(
-                "/dev/null", new Node("c", 1, 3, 0666),
-                "/dev/fuse", new Node("c", 10, 229, 0666),
-                "/dev/loop0", new Node("b", 7, 0, 0660),
-                "/dev/nvme0n1", new Node("b", 259, 0, 0660));
-
-        @Override
-        public Optional<Node> stat(Path path) {
-            return Optional.ofNullable(nodes.get(path.toString()));
-        }
-
-        @Override
-        public List<Path> forPrivileged() {
-            return List.of(Path.of("/dev/null"), Path.of("/dev/fuse"), Path.of("/dev/nvme0n1"));
-        }
-    };
-    static final NodeFacts NODE = new NodeFacts(true, true, true, RuntimeDefaultSeccomp.architectures("amd64"), DEVICES,
-            path -> "shared");
-    private static final ImageSpec IMAGE = new ImageSpec("", List.of("PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"),
-            List.of("/docker-entrypoint.sh"), List.of("nginx", "-g", "daemon off;"), "/srv", "SIGQUIT", Map.of(), List.of(), List.of());
-    private static final PodNamespaces POD_NAMESPACES = new PodNamespaces(join("net"), join("ipc"), join("uts"), new NamespaceRef.Fresh());
-
+    static final Path GOLDEN = Path.of("src/test/resources/jcri/runtime/oci/golden");
     @TempDir
     Path tmp;
 
-    private static NamespaceRef join(String type) {
-        return new NamespaceRef.Join(Path.of("/run/jcri/ns/" + type + "/pod-1"));
-    }
-
     private static ContainerConfig.Builder container(String name) {
-        return ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name))
+        return SpecFixture.container(name)
                 .addEnvs(KeyValue.newBuilder().setKey("LANG").setValue("en_US.UTF-8"))
                 .addEnvs(KeyValue.newBuilder().setKey("MODE").setValue("golden"))
                 .putAnnotations("io.kubernetes.container.hash", "1234abcd")
                 .putLabels("app", "web");
-    }
-
-    private static PodSandboxConfig pod() {
-        return PodSandboxConfig.newBuilder().setLinux(LinuxPodSandboxConfig.newBuilder()
-                .putSysctls("net.ipv4.ip_unprivileged_port_start", "0").putSysctls("kernel.shm_rmid_forced", "1")).build();
     }
 
     private static LinuxContainerSecurityContext.Builder security() {
@@ -90,19 +49,12 @@ class OciSpecGoldenTest {
 
     /** Builds the spec of {@code c} in a pod with its own shm and the pod's namespaces, and compares it with {@code golden}. */
     private void check(String golden, ContainerConfig c) throws IOException {
-        check(golden, c, POD_NAMESPACES, true);
+        check(golden, c, SpecFixture.POD_NAMESPACES, true);
     }
 
     private void check(String golden, ContainerConfig c, PodNamespaces namespaces, boolean podShm) throws IOException {
-        var rootfs = Files.createDirectories(tmp.resolve("rootfs/etc"));
-        Files.writeString(rootfs.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"
-                + "nobody:x:65534:65534::/:/sbin/nologin\n");
-        Files.writeString(rootfs.resolve("group"), "root:x:0:\nwheel:x:10:root\nvideo:x:44:app,root\napp:x:1000:\n");
-        var pod = Files.createDirectories(tmp.resolve("pod"));
-        var files = new PodFiles(Files.writeString(pod.resolve("hostname"), "web-1\n"), Files.writeString(pod.resolve("resolv.conf"), ""),
-                Files.writeString(pod.resolve("hosts"), ""), podShm ? Files.createDirectories(pod.resolve("shm")) : null);
-        var input = new SpecInput("c-1", c, pod(), IMAGE, tmp.resolve("rootfs"), namespaces, files, "/kubepods/pod-1/c-1");
-        var text = JSON.writeValueAsString(new OciSpecBuilder(CAPABILITIES, -998, NODE).build(input))
+        var input = SpecFixture.input(tmp, c, SpecFixture.IMAGE, namespaces, podShm);
+        var text = JSON.writeValueAsString(new OciSpecBuilder(SpecFixture.CAPABILITIES, -998, SpecFixture.NODE).build(input))
                 .replace(tmp.toRealPath().toString(), "@TMP@").replace(tmp.toString(), "@TMP@");
         var file = GOLDEN.resolve(golden + ".json");
         if (Boolean.getBoolean("golden.write")) {
@@ -190,7 +142,7 @@ class OciSpecGoldenTest {
                         .putUnified("memory.high", "200000000").putUnified("pids.max", "128"))).build());
     }
 
-    static Device device(String host, String container, String permissions) {
+    private static Device device(String host, String container, String permissions) {
         return Device.newBuilder().setHostPath(host).setContainerPath(container).setPermissions(permissions).build();
     }
 
