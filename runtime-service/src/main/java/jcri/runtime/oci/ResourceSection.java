@@ -10,10 +10,10 @@ import jcri.runtime.oci.spec.Resources;
  * hugepage limits dropped where the node has no hugetlb controller.
  */
 final class ResourceSection {
-    private final boolean hugetlb;
+    private final HugetlbController hugetlb;
     private final boolean unifiedCgroup;
 
-    ResourceSection(boolean hugetlb, boolean unifiedCgroup) {
+    ResourceSection(HugetlbController hugetlb, boolean unifiedCgroup) {
         this.hugetlb = hugetlb;
         this.unifiedCgroup = unifiedCgroup;
     }
@@ -26,7 +26,7 @@ final class ResourceSection {
         var limited = r.getMemoryLimitInBytes() > 0;
         var memory = new Resources.Memory(limited ? r.getMemoryLimitInBytes() : null,
                 limited && r.getMemorySwapLimitInBytes() > 0 ? r.getMemorySwapLimitInBytes() : null);
-        var hugepages = HugetlbController.tolerated(r.getHugepageLimitsList(), hugetlb).stream()
+        var hugepages = hugetlb.tolerated(r.getHugepageLimitsList()).stream()
                 .map(h -> new Resources.HugepageLimit(h.getPageSize(), h.getLimit())).toList();
         return new Resources(deviceRules, cpu, memory, hugepages.isEmpty() ? null : hugepages,
                 r.getUnifiedCount() > 0 ? OciSpecBuilder.inOrder(r.getUnifiedMap()) : null);

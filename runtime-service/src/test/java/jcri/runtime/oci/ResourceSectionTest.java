@@ -9,6 +9,7 @@ import java.util.List;
 import jcri.api.CriException;
 import jcri.api.v1.HugepageLimit;
 import jcri.api.v1.LinuxContainerResources;
+import jcri.runtime.cgroup.HugetlbController;
 import jcri.runtime.oci.spec.Resources;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class ResourceSectionTest {
             .setMemorySwapLimitInBytes(128L << 20).addHugepageLimits(HugepageLimit.newBuilder().setPageSize("2MB").setLimit(2L << 20))
             .putUnified("memory.high", "50000000").setOomScoreAdj(100).build();
 
-    private final ResourceSection section = new ResourceSection(true, true);
+    private final ResourceSection section = new ResourceSection(new HugetlbController(true), true);
 
     @Test
     void everySetValueIsMapped() {
@@ -42,13 +43,13 @@ class ResourceSectionTest {
 
     @Test
     void hugepageLimitsAreDroppedWithoutTheController() {
-        assertNull(new ResourceSection(false, true).of(ALL, null).hugepageLimits());
+        assertNull(new ResourceSection(new HugetlbController(false), true).of(ALL, null).hugepageLimits());
     }
 
     @Test
     void unifiedResourcesAreRefusedOnACgroupV1Node() {
-        assertThrows(CriException.class, () -> new ResourceSection(true, false).of(ALL, null));
-        assertEquals(new Resources.Cpu(256L, -1L, 50_000L, "0,2-3", "0-1"), new ResourceSection(true, false)
+        assertThrows(CriException.class, () -> new ResourceSection(new HugetlbController(true), false).of(ALL, null));
+        assertEquals(new Resources.Cpu(256L, -1L, 50_000L, "0,2-3", "0-1"), new ResourceSection(new HugetlbController(true), false)
                 .of(ALL.toBuilder().clearUnified().build(), null).cpu());
     }
 

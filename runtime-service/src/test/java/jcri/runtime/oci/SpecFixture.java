@@ -13,6 +13,7 @@ import jcri.api.v1.LinuxContainerSecurityContext;
 import jcri.api.v1.LinuxPodSandboxConfig;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.image.ImageSpec;
+import jcri.runtime.cgroup.HugetlbController;
 
 /**
  * The fixed world spec tests build in: a rootfs with users root (in wheel and video), app (1000, in video) and nobody,
@@ -43,7 +44,7 @@ final class SpecFixture {
         }
     };
     /** An amd64 cgroup v2 node with AppArmor and hugetlb, every mount shared. */
-    static final NodeFacts NODE = new NodeFacts(true, true, true, RuntimeDefaultSeccomp.architectures("amd64"), DEVICES,
+    static final NodeFacts NODE = new NodeFacts(true, new HugetlbController(true), true, RuntimeDefaultSeccomp.architectures("amd64"), DEVICES,
             path -> "shared");
     static final PodNamespaces POD_NAMESPACES = new PodNamespaces(join("net"), join("ipc"), join("uts"), new NamespaceRef.Fresh());
 
