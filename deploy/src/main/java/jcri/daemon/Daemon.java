@@ -31,6 +31,7 @@ import jcri.runtime.container.ContainerRecord;
 import jcri.runtime.container.Runc;
 import jcri.runtime.network.Cni;
 import jcri.runtime.oci.Capabilities;
+import jcri.runtime.oci.NodeFacts;
 import jcri.runtime.oci.OciSpecBuilder;
 import jcri.runtime.sandbox.NamespacePinner;
 import jcri.runtime.sandbox.PidNamespaceHolder;
@@ -98,7 +99,7 @@ final class Daemon implements AutoCloseable {
         var events = new ContainerEvents(registry, 1024);
         var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
         var containers = new ContainerManager(state, driver, sandboxes, images, images.snapshotter(),
-                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()), conmon,
+                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj(), NodeFacts.ofThisNode()), conmon,
                 Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups, events, steps);
         resources.add(containers);
         StateGauges.register(registry, containers, sandboxes);

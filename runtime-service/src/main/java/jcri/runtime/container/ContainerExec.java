@@ -1,7 +1,6 @@
 package jcri.runtime.container;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.HexFormat;
 import java.util.OptionalInt;
 import jcri.api.CriException;
+import jcri.runtime.oci.spec.Spec;
 import jcri.store.Trees;
 
 /**
@@ -187,13 +187,8 @@ public final class ContainerExec {
     }
 
     /** The container's own process settings with {@code cmd} as args. */
-    private static ObjectNode process(Path bundle, List<String> cmd, boolean tty) throws IOException {
-        var spec = (ObjectNode) JSON.readTree(bundle.resolve("config.json").toFile());
-        var process = ((ObjectNode) spec.get("process")).deepCopy();
-        process.put("terminal", tty);
-        var args = process.putArray("args");
-        cmd.forEach(args::add);
-        return process;
+    private static jcri.runtime.oci.spec.Process process(Path bundle, List<String> cmd, boolean tty) throws IOException {
+        return JSON.readValue(bundle.resolve("config.json").toFile(), Spec.class).process().withArgs(cmd, tty);
     }
 
     private static void killDescendants(Path dir) {

@@ -285,10 +285,8 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         if (record.state().equals(ContainerRecord.EXITED)) {
             throw CriException.failedPrecondition("container %s has exited; its resources cannot change", id);
         }
-        var node = JSON.createObjectNode();
-        OciSpecBuilder.applyResources(node, resources);
         var file = containersDir.resolve(record.id()).resolve("resources.json");
-        Files.write(file, JSON.writeValueAsBytes(node));
+        Files.write(file, JSON.writeValueAsBytes(specs.resources(resources)));
         runtime(record.handler()).update(record.id(), file);
     }
 
