@@ -165,7 +165,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             if (memoryCgroup.isPresent()) {
                 Files.writeString(bundle.resolve(MEMORY_CGROUP), memoryCgroup.get().toString());
             }
-            var record = new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerRecord.CREATED,
+            var record = new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerState.CREATED,
                     Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal());
             store.put(id, record);
             containers.put(id, record);
@@ -187,7 +187,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
 
     public void start(String id) throws IOException, InterruptedException {
         var record = get(id);
-        if (!record.state().equals(ContainerRecord.CREATED)) {
+        if (record.state() != ContainerState.CREATED) {
             throw CriException.failedPrecondition("container %s is %s, only a created container can be started", id, record.state());
         }
         var pod = pods.find(record.podId());
@@ -219,7 +219,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     /** Stops a running container: its stop signal, then SIGKILL after {@code timeoutSeconds} (0 = at once). Idempotent. */
     public void stop(String id, long timeoutSeconds) throws IOException, InterruptedException {
         var record = get(id);
-        if (!record.state().equals(ContainerRecord.RUNNING) && !record.state().equals(ContainerRecord.CREATED)) {
+        if (record.state() != ContainerState.RUNNING && record.state() != ContainerState.CREATED) {
             return;
         }
         var runc = runtime(record.handler());
@@ -236,7 +236,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
         }
         runc.kill(id, "KILL", true);
         if (!await(exited, KILL_WAIT)) {
-            if (get(id).state().equals(ContainerRecord.CREATED)) {
+            if (get(id).state() == ContainerState.CREATED) {
                 runc.delete(id); // never started: conmon writes no exit file until the runtime record goes
                 update(get(id).exited(Times.now(), 137, "Error", "killed before it was started"));
                 return;
@@ -282,7 +282,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
 
     public void updateResources(String id, LinuxContainerResources resources) throws IOException, InterruptedException {
         var record = get(id);
-        if (record.state().equals(ContainerRecord.EXITED)) {
+        if (record.state() == ContainerState.EXITED) {
             throw CriException.failedPrecondition("container %s has exited; its resources cannot change", id);
         }
         var node = JSON.createObjectNode();
@@ -313,7 +313,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     /** The container, which must be running (FAILED_PRECONDITION otherwise). */
     public ContainerRecord running(String idOrPrefix) {
         var record = get(idOrPrefix);
-        if (!record.state().equals(ContainerRecord.RUNNING)) {
+        if (record.state() != ContainerState.RUNNING) {
             throw CriException.failedPrecondition("container %s is not running (%s)", record.id(), record.state());
         }
         return record;
@@ -347,7 +347,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
      */
     private void checkMonitors() {
         for (var record : List.copyOf(containers.values())) {
-            if (record.state().equals(ContainerRecord.EXITED)) {
+            if (record.state() == ContainerState.EXITED) {
                 continue;
             }
             try {
@@ -356,7 +356,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
                 }
                 long conmonPid = conmonPid(record.id());
                 readExitFile(record.id());
-                if (containers.get(record.id()).state().equals(ContainerRecord.EXITED)) {
+                if (containers.get(record.id()).state() == ContainerState.EXITED) {
                     continue;
                 }
                 LOG.warning("conmon " + conmonPid + " of container " + record.id() + " died; killing the container");
@@ -409,7 +409,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private void readExitFile(String id) {
         var file = conmon.exitDir().resolve(id);
         var record = containers.get(id);
-        if (record == null || record.state().equals(ContainerRecord.EXITED) || !Files.exists(file)) {
+        if (record == null || record.state() == ContainerState.EXITED || !Files.exists(file)) {
             return;
         }
         try {
@@ -432,13 +432,13 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
             return;
         }
         var current = containers.get(record.id());
-        if (current.state().equals(ContainerRecord.EXITED) && !record.state().equals(ContainerRecord.EXITED)) {
+        if (current.state() == ContainerState.EXITED && record.state() != ContainerState.EXITED) {
             return; // an exit already seen is final
         }
         store.put(record.id(), record);
         containers.put(record.id(), record);
-        if (record.state().equals(ContainerRecord.EXITED)) {
-            if (!current.state().equals(ContainerRecord.EXITED)) {
+        if (record.state() == ContainerState.EXITED) {
+            if (current.state() != ContainerState.EXITED) {
                 if (record.reason().equals(OOM_KILLED)) {
                     events.oomKilled();
                 }
@@ -460,7 +460,7 @@ public final class ContainerManager implements PodContainers, AutoCloseable {
     private void reconcile(ContainerRecord record) {
         readExitFile(record.id());
         var current = containers.get(record.id());
-        if (current.state().equals(ContainerRecord.EXITED) || monitorAlive(record.id())) {
+        if (current.state() == ContainerState.EXITED || monitorAlive(record.id())) {
             return;
         }
         try {
