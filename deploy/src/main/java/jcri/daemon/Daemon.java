@@ -106,9 +106,8 @@ final class Daemon implements AutoCloseable {
         var bundles = new ContainerBundles(state.resolve("containers"), images.snapshotter(), conmon, MountTable::unmount);
         var exitMonitor = new ExitMonitor(table, bundles, Map.copyOf(runtimes));
         resources.add(exitMonitor);
-        var containers = new ContainerManager(table, bundles, exitMonitor, Map.copyOf(runtimes), new ContainerManager.Parts(
-                driver, sandboxes, images, images.snapshotter(), new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()),
-                conmon, cgroups, steps));
+        var containers = new ContainerManager(table, bundles, exitMonitor, driver, sandboxes, images, images.snapshotter(),
+                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()), conmon, Map.copyOf(runtimes), cgroups, steps);
         recover(sandboxes, new ContainerRecovery(table, bundles, images.snapshotter(), Map.copyOf(runtimes), exitMonitor), exitMonitor);
         StateGauges.register(registry, containers, sandboxes);
         var exec = new ContainerExec(containers, conmon);

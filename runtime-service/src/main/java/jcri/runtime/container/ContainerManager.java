@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 import jcri.api.CriException;
 import jcri.api.Timeouts;
 import jcri.api.v1.ContainerConfig;
@@ -18,9 +19,11 @@ import jcri.runtime.Times;
 import jcri.runtime.cgroup.CgroupDriver;
 import jcri.runtime.cgroup.CgroupReader;
 import jcri.runtime.oci.OciSpecBuilder;
+import jcri.runtime.oci.PodNamespaces;
 import jcri.runtime.oci.SpecInput;
 import jcri.runtime.sandbox.Ids;
 import jcri.runtime.sandbox.PodLookup;
+import jcri.runtime.sandbox.PodRuntime;
 import jcri.snapshot.MountTable;
 import jcri.snapshot.Snapshotter;
 import jcri.steps.Steps;
@@ -31,34 +34,45 @@ import jcri.steps.Steps;
  * {@link ContainerTable}; exits come from the {@link ExitMonitor}; the queries only read the table.
  */
 public final class ContainerManager implements PodContainers {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ContainerManager.class.getName());
+    private static final Logger LOG = Logger.getLogger(ContainerManager.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final Duration REOPEN_WAIT = Duration.ofSeconds(5);
 
-    /** What a container is made from and placed with. */
-    public record Parts(CgroupDriver cgroupDriver, PodLookup pods, ImageLookup images, Snapshotter snapshots,
-                        OciSpecBuilder specs, Conmon conmon, CgroupReader cgroups, Steps steps) {
-    }
-
     private final ContainerTable table;
     private final ContainerBundles bundles;
     private final ExitMonitor monitor;
+    private final CgroupDriver cgroupDriver;
+    private final PodLookup pods;
+    private final ImageLookup images;
+    private final Snapshotter snapshots;
+    private final OciSpecBuilder specs;
+    private final Conmon conmon;
     private final Map<String, Runc> runtimes;
-    private final Parts parts;
+    private final CgroupReader cgroups;
+    private final Steps steps;
     private final ContainerPlacement placement = new ContainerPlacement(this::running);
 
-    public ContainerManager(ContainerTable table, ContainerBundles bundles, ExitMonitor monitor, Map<String, Runc> runtimes, Parts parts) {
+    public ContainerManager(ContainerTable table, ContainerBundles bundles, ExitMonitor monitor, CgroupDriver cgroupDriver,
+                            PodLookup pods, ImageLookup images, Snapshotter snapshots, OciSpecBuilder specs, Conmon conmon,
+                            Map<String, Runc> runtimes, CgroupReader cgroups, Steps steps) {
         this.table = table;
         this.bundles = bundles;
         this.monitor = monitor;
+        this.cgroupDriver = cgroupDriver;
+        this.pods = pods;
+        this.images = images;
+        this.snapshots = snapshots;
+        this.specs = specs;
+        this.conmon = conmon;
         this.runtimes = runtimes;
-        this.parts = parts;
+        this.cgroups = cgroups;
+        this.steps = steps;
     }
 
     /** Creates a container in a ready pod and returns its id; on failure nothing of it is left. */
     public String create(String podId, ContainerConfig config) throws IOException, InterruptedException {
-        var pod = parts.pods().find(podId).orElseThrow(() -> CriException.notFound("pod sandbox %s not found", podId));
+        var pod = pods.find(podId).orElseThrow(() -> CriException.notFound("pod sandbox %s not found", podId));
         if (!pod.ready()) {
             throw CriException.failedPrecondition("pod sandbox %s is not ready", podId);
         }
@@ -68,7 +82,7 @@ public final class ContainerManager implements PodContainers {
         }
         ContainerPlacement.checkLogPath(pod, config);
         var imageName = config.getImage().getImage();
-        var image = parts.images().find(imageName).orElseThrow(() -> CriException.notFound("image %s is not present on the node", imageName));
+        var image = images.find(imageName).orElseThrow(() -> CriException.notFound("image %s is not present on the node", imageName));
         var key = ContainerTable.nameKey(podId, config);
         var id = Ids.newId();
         table.reserve(key, id);
@@ -79,18 +93,18 @@ public final class ContainerManager implements PodContainers {
         boolean created = false;
         try {
             Files.createDirectories(rootfs);
-            parts.steps().run("rootfs_mount", () -> MountTable.mountAll(parts.snapshots().prepare(id, image.chainId()), rootfs));
+            steps.run("rootfs_mount", () -> MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs));
             snapshot = true;
-            var spec = parts.specs().build(new SpecInput(id, config, pod.config(), image.spec(), rootfs,
-                    placement.namespaces(pod, config), pod.files(), parts.cgroupDriver().containerPath(pod.cgroupParent(), id)));
+            var spec = specs.build(new SpecInput(id, config, pod.config(), image.spec(), rootfs,
+                    namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id)));
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
             var logPath = ContainerPlacement.logPath(pod, config, bundle);
             Files.createDirectories(logPath.getParent());
-            long pid = parts.steps().time("runc_create", () -> parts.conmon().create(id, name, bundle, runc, logPath,
+            long pid = steps.time("runc_create", () -> conmon.create(id, name, bundle, runc, logPath,
                     new Conmon.Stdio(config.getTty(), config.getStdin(), config.getStdinOnce())));
             created = true;
             ConmonIdentity.record(bundle);
-            bundles.recordMemoryCgroup(id, parts.cgroups().memoryCgroup(pid));
+            bundles.recordMemoryCgroup(id, cgroups.memoryCgroup(pid));
             table.add(new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerState.CREATED,
                     Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal()));
             return id;
@@ -113,14 +127,14 @@ public final class ContainerManager implements PodContainers {
         if (record.state() != ContainerState.CREATED) {
             throw CriException.failedPrecondition("container %s is %s, only a created container can be started", id, record.state());
         }
-        var pod = parts.pods().find(record.podId());
+        var pod = pods.find(record.podId());
         if (pod.isEmpty() || !pod.get().ready()) {
             throw CriException.failedPrecondition("pod sandbox %s of container %s is not ready", record.podId(), id);
         }
         var started = record.started(Times.now());
         table.update(started); // before runc start, so an exit reported at once finds the start time
         try {
-            parts.steps().run("runc_start", () -> runtime(record.handler()).start(record.id()));
+            steps.run("runc_start", () -> runtime(record.handler()).start(record.id()));
         } catch (IOException | InterruptedException | RuntimeException e) {
             // the runtime refused, timed out or could not be run: whatever it did, the container is not running
             table.update(started.exited(Times.now(), 128, "StartError", e.getMessage()));
@@ -183,7 +197,7 @@ public final class ContainerManager implements PodContainers {
     @Override
     public void stopAll(String podId, long timeoutSeconds) throws IOException, InterruptedException {
         for (var record : table.forPod(podId)) {
-            parts.steps().run("container_stop", () -> stop(record.id(), timeoutSeconds));
+            steps.run("container_stop", () -> stop(record.id(), timeoutSeconds));
         }
     }
 
@@ -250,6 +264,10 @@ public final class ContainerManager implements PodContainers {
     /** The container's bundle dir (config.json, rootfs, conmon's attach socket and ctl FIFO). */
     public Path bundle(String id) {
         return bundles.path(id);
+    }
+
+    private PodNamespaces namespaces(PodRuntime pod, ContainerConfig config) {
+        return placement.namespaces(pod, config);
     }
 
     /** Waits up to {@code timeout} for the container's exit to be recorded; true if it was (or the container is gone). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.logging.Logger;
+import jcri.process.ProcessIdentity;
 import jcri.runtime.Times;
 import jcri.runtime.sandbox.Ids;
 import jcri.snapshot.Info;
@@ -53,7 +54,7 @@ public final class ContainerRecovery {
         for (var id : leftovers) {
             LOG.warning("releasing container " + id + ", left half-made by a crash");
             try {
-                ConmonIdentity.adopt(bundles.path(id)).filter(c -> c.running())
+                ConmonIdentity.adopt(bundles.path(id)).filter(ProcessIdentity::running)
                         .flatMap(c -> ProcessHandle.of(c.pid())).ifPresent(ProcessHandle::destroyForcibly);
                 for (var runtime : runtimes.values()) {
                     runtime.delete(id);
@@ -73,7 +74,7 @@ public final class ContainerRecovery {
     private void reconcile(ContainerRecord record) throws InterruptedException {
         monitor.exitFileChanged(record.id());
         var current = table.find(record.id()).orElseThrow();
-        if (current.state() == ContainerState.EXITED || ConmonIdentity.adopt(bundles.path(record.id())).filter(c -> c.running()).isPresent()) {
+        if (current.state() == ContainerState.EXITED || ConmonIdentity.adopt(bundles.path(record.id())).filter(ProcessIdentity::running).isPresent()) {
             return;
         }
         try {
