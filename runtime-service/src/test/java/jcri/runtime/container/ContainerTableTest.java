@@ -189,6 +189,22 @@ class ContainerTableTest {
     }
 
     @Test
+    void anExitWaiterWakesWhenTheContainerIsRemoved() throws Exception {
+        var record = add(1);
+        table.update(record.started(2_000));
+        var removal = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                return;
+            }
+            table.remove(record);
+        });
+        assertTrue(table.awaitExit(record.id(), Duration.ofSeconds(5)), "a removed container runs no more");
+        removal.join();
+    }
+
+    @Test
     void aLoadedExitedContainerHasExitedForWaiters() throws Exception {
         var record = add(1);
         table.update(record.exited(3_000, 1, "Error", ""));
