@@ -224,8 +224,9 @@ public final class ContainerManager implements PodContainers {
      * Asks conmon to reopen the container's log file (after the kubelet rotated it) and returns once the
      * new file exists, as the kubelet expects when the call returns.
      */
-    public void reopenLog(String id) throws IOException, InterruptedException {
-        var record = running(id);
+    public void reopenLog(String idOrPrefix) throws IOException, InterruptedException {
+        monitor.exitFileChanged(get(idOrPrefix).id()); // an exited container has no conmon to ask: say it is not running
+        var record = running(idOrPrefix);
         var bundle = bundles.path(record.id());
         Fifos.writeLine(bundle.resolve("ctl").toString(), "2 0 0\n");
         var log = Path.of(record.logPath());
