@@ -96,7 +96,7 @@ public final class ContainerManager implements PodContainers {
             steps.run("rootfs_mount", () -> MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs));
             snapshot = true;
             var spec = specs.build(new SpecInput(id, config, pod.config(), image.spec(), rootfs,
-                    namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id)));
+                    namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id), runc.features()));
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
             var logPath = ContainerPlacement.logPath(pod, config, bundle);
             Files.createDirectories(logPath.getParent());
