@@ -64,7 +64,10 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
     @Override
     public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> observer) {
         Rpc.unary(observer, () -> {
-            containers.stop(containers.get(request.getContainerId()).id(), Math.max(0, request.getTimeout()));
+            var container = containers.lookup(request.getContainerId()); // an unknown one is stopped already (critest 1.32)
+            if (container.isPresent()) {
+                containers.stop(container.get().id(), Math.max(0, request.getTimeout()));
+            }
             return StopContainerResponse.getDefaultInstance();
         });
     }
