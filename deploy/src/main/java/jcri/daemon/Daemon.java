@@ -35,7 +35,7 @@ import jcri.runtime.container.ContainerTable;
 import jcri.runtime.container.ExitMonitor;
 import jcri.runtime.container.ContainerRecord;
 import jcri.runtime.container.Runc;
-import jcri.runtime.info.RuntimeFeatures;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.network.Cni;
 import jcri.runtime.oci.Capabilities;
 import jcri.runtime.oci.NodeFacts;
@@ -104,7 +104,7 @@ final class Daemon implements AutoCloseable {
         var runtimes = new HashMap<String, Runc>();
         var kernel = System.getProperty("os.version");
         runtime.handlers().forEach((name, handler) -> {
-            var features = RuntimeFeatures.probe(Path.of(handler.path()), kernel);
+            var features = OciRuntimeFeatures.probe(Path.of(handler.path()), kernel);
             LOG.info("runtime handler " + name + " (" + handler.path() + ", Linux " + kernel + "): recursive read-only mounts "
                     + (features.recursiveReadOnly() ? "yes" : "no"));
             runtimes.put(name, new Runc(Path.of(handler.path()),
@@ -186,8 +186,8 @@ final class Daemon implements AutoCloseable {
         }
     }
 
-    private static Map<String, RuntimeFeatures> handlerFeatures(Map<String, Runc> runtimes) {
-        var features = new HashMap<String, RuntimeFeatures>();
+    private static Map<String, OciRuntimeFeatures> handlerFeatures(Map<String, Runc> runtimes) {
+        var features = new HashMap<String, OciRuntimeFeatures>();
         runtimes.forEach((name, runc) -> features.put(name, runc.features()));
         return features;
     }

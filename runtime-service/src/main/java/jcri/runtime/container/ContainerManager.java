@@ -106,7 +106,8 @@ public final class ContainerManager implements PodContainers {
             ConmonIdentity.record(bundle);
             bundles.recordMemoryCgroup(id, cgroups.memoryCgroup(pid));
             table.add(new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerState.CREATED,
-                    Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal()));
+                    Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal(),
+                    spec.process().user()));
             return id;
         } catch (IOException | InterruptedException | RuntimeException e) {
             try {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import jcri.api.CriException;
 import jcri.process.Command;
-import jcri.runtime.info.RuntimeFeatures;
+import jcri.runtime.info.OciRuntimeFeatures;
 
 /** The runc-compatible OCI runtime CLI (runc, crun) for one handler: start, kill, delete, state, update. */
 public final class Runc implements OciRuntime {
@@ -18,10 +18,10 @@ public final class Runc implements OciRuntime {
     private final Path binary;
     private final Path root;
     private final boolean systemdCgroup;
-    private final RuntimeFeatures features;
+    private final OciRuntimeFeatures features;
 
-    /** {@code features}: what the binary implements, as {@link RuntimeFeatures#probe} found at start. */
-    public Runc(Path binary, Path root, boolean systemdCgroup, RuntimeFeatures features) {
+    /** {@code features}: what the binary implements, as {@link OciRuntimeFeatures#probe} found at start. */
+    public Runc(Path binary, Path root, boolean systemdCgroup, OciRuntimeFeatures features) {
         this.binary = binary;
         this.root = root;
         this.systemdCgroup = systemdCgroup;
@@ -32,7 +32,7 @@ public final class Runc implements OciRuntime {
         return binary;
     }
 
-    public RuntimeFeatures features() {
+    public OciRuntimeFeatures features() {
         return features;
     }
 

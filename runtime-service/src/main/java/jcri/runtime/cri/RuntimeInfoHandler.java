@@ -2,7 +2,7 @@ package jcri.runtime.cri;
 
 import jcri.runtime.info.BuildInfo;
 import jcri.runtime.info.PodCidr;
-import jcri.runtime.info.RuntimeFeatures;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.info.RuntimeConditions;
 
 import io.grpc.stub.StreamObserver;
@@ -17,6 +17,7 @@ import jcri.api.v1.RuntimeCondition;
 import jcri.api.v1.RuntimeConfigRequest;
 import jcri.api.v1.RuntimeConfigResponse;
 import jcri.api.v1.RuntimeHandler;
+import jcri.api.v1.RuntimeFeatures;
 import jcri.api.v1.RuntimeHandlerFeatures;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.api.v1.RuntimeStatus;
@@ -41,7 +42,7 @@ public final class RuntimeInfoHandler implements RuntimeServiceGrpc.AsyncService
      * {@code defaultHandler} is also listed under the empty name, which clients use for "no RuntimeClass".
      */
     public RuntimeInfoHandler(RuntimeConditions conditions, PodCidr podCidr, String cgroupDriver, String effectiveConfigJson,
-                              Map<String, RuntimeFeatures> handlers, String defaultHandler) {
+                              Map<String, OciRuntimeFeatures> handlers, String defaultHandler) {
         this.conditions = conditions;
         this.podCidr = podCidr;
         this.cgroupDriver = cgroupDriver;
@@ -52,7 +53,7 @@ public final class RuntimeInfoHandler implements RuntimeServiceGrpc.AsyncService
         this.handlers = List.copyOf(listed);
     }
 
-    private static RuntimeHandler handler(String name, RuntimeFeatures features) {
+    private static RuntimeHandler handler(String name, OciRuntimeFeatures features) {
         return RuntimeHandler.newBuilder().setName(name)
                 .setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(features.recursiveReadOnly()))
                 .build();
@@ -74,7 +75,8 @@ public final class RuntimeInfoHandler implements RuntimeServiceGrpc.AsyncService
             var status = RuntimeStatus.newBuilder()
                     .addConditions(condition(conditions.runtime()))
                     .addConditions(condition(conditions.network()));
-            var response = StatusResponse.newBuilder().setStatus(status).addAllRuntimeHandlers(handlers);
+            var response = StatusResponse.newBuilder().setStatus(status).addAllRuntimeHandlers(handlers)
+                    .setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
             if (request.getVerbose()) {
                 response.putInfo("config", effectiveConfigJson);
                 response.putInfo("podCIDR", podCidr.get());

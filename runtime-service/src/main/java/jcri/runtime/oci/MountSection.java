@@ -11,7 +11,7 @@ import java.util.function.Function;
 import jcri.api.CriException;
 import jcri.api.v1.Mount;
 import jcri.api.v1.MountPropagation;
-import jcri.runtime.info.RuntimeFeatures;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.oci.spec.Spec;
 
 /**
@@ -72,7 +72,7 @@ final class MountSection {
         }
     }
 
-    private Spec.Mount bind(Mount m, String container, RuntimeFeatures runtime) throws IOException {
+    private Spec.Mount bind(Mount m, String container, OciRuntimeFeatures runtime) throws IOException {
         if (m.getContainerPath().isEmpty() || m.getHostPath().isEmpty()) {
             throw CriException.invalid("a mount of container %s lacks its container or host path", container);
         }
@@ -91,7 +91,7 @@ final class MountSection {
      * {@code rro} (read-only all the way down, mounts below the host path included), {@code ro} or {@code rw}. A
      * recursive read-only mount must be read-only and private, as the CRI says, and needs a runtime that implements it.
      */
-    static String readOnlyOption(Mount m, RuntimeFeatures runtime) {
+    static String readOnlyOption(Mount m, OciRuntimeFeatures runtime) {
         if (!m.getRecursiveReadOnly()) {
             return m.getReadonly() ? "ro" : "rw";
         }

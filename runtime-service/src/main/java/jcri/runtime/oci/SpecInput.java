@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import jcri.api.v1.ContainerConfig;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.image.ImageSpec;
-import jcri.runtime.info.RuntimeFeatures;
+import jcri.runtime.info.OciRuntimeFeatures;
 
 /**
  * Everything the OCI runtime spec of one container is made from.
@@ -28,5 +28,5 @@ public record SpecInput(
         PodNamespaces namespaces,
         PodFiles files,
         String cgroupsPath,
-        RuntimeFeatures runtime) {
+        OciRuntimeFeatures runtime) {
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 import jcri.api.CriException;
 import jcri.api.v1.Mount;
 import jcri.api.v1.MountPropagation;
-import jcri.runtime.info.RuntimeFeatures;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.oci.spec.Spec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,7 +96,7 @@ class MountSectionTest {
     void aRuntimeWithoutRroRefusesARecursiveReadOnlyMount() throws IOException {
         var rro = mount("data", "/data", MountPropagation.PROPAGATION_PRIVATE).toBuilder().setReadonly(true).setRecursiveReadOnly(true).build();
         var c = SpecFixture.container("c").addMounts(rro).build();
-        var input = SpecFixture.input(tmp, c, SpecFixture.IMAGE, SpecFixture.POD_NAMESPACES, true, new RuntimeFeatures(Set.of("ro")));
+        var input = SpecFixture.input(tmp, c, SpecFixture.IMAGE, SpecFixture.POD_NAMESPACES, true, new OciRuntimeFeatures(Set.of("ro")));
         var e = assertThrows(CriException.class, () -> new MountSection(path -> "private").of(input));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
         assertTrue(e.getMessage().contains("does not implement"), e.getMessage());

@@ -14,7 +14,7 @@ import jcri.api.v1.LinuxContainerSecurityContext;
 import jcri.api.v1.LinuxPodSandboxConfig;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.image.ImageSpec;
-import jcri.runtime.info.RuntimeFeatures;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.cgroup.HugetlbController;
 
 /**
@@ -72,14 +72,14 @@ final class SpecFixture {
 
     /** The input for {@code c} from {@code image}, its rootfs and pod files made under {@code tmp}. */
     /** An OCI runtime that implements recursive read-only mounts, as runc 1.1 and crun 1.4 do. */
-    static final RuntimeFeatures RUNTIME = new RuntimeFeatures(Set.of("rro", "rbind", "ro"));
+    static final OciRuntimeFeatures RUNTIME = new OciRuntimeFeatures(Set.of("rro", "rbind", "ro"));
 
     static SpecInput input(Path tmp, ContainerConfig c, ImageSpec image, PodNamespaces namespaces, boolean podShm) throws IOException {
         return input(tmp, c, image, namespaces, podShm, RUNTIME);
     }
 
     static SpecInput input(Path tmp, ContainerConfig c, ImageSpec image, PodNamespaces namespaces, boolean podShm,
-                           RuntimeFeatures runtime) throws IOException {
+                           OciRuntimeFeatures runtime) throws IOException {
         var etc = Files.createDirectories(tmp.resolve("rootfs/etc"));
         Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"
                 + "nobody:x:65534:65534::/:/sbin/nologin\n");

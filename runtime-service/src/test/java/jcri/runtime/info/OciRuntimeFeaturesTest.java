@@ -10,41 +10,41 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a runtime says it implements, from its features document or its version. */
-class RuntimeFeaturesTest {
+class OciRuntimeFeaturesTest {
     @TempDir
     Path dir;
 
     @Test
     void runcsFeaturesDocumentListsRro() throws Exception {
-        var features = RuntimeFeatures.fromFeaturesJson("{\"ociVersionMin\":\"1.0.0\",\"mountOptions\":[\"ro\",\"rro\",\"rbind\"]}");
+        var features = OciRuntimeFeatures.fromFeaturesJson("{\"ociVersionMin\":\"1.0.0\",\"mountOptions\":[\"ro\",\"rro\",\"rbind\"]}");
         assertTrue(features.recursiveReadOnly());
-        assertFalse(RuntimeFeatures.fromFeaturesJson("{\"mountOptions\":[\"ro\"]}").recursiveReadOnly());
-        assertFalse(RuntimeFeatures.fromFeaturesJson("{}").recursiveReadOnly());
+        assertFalse(OciRuntimeFeatures.fromFeaturesJson("{\"mountOptions\":[\"ro\"]}").recursiveReadOnly());
+        assertFalse(OciRuntimeFeatures.fromFeaturesJson("{}").recursiveReadOnly());
     }
 
     @Test
     void crunWithoutAFeaturesCommandIsKnownByItsVersion() {
-        assertTrue(RuntimeFeatures.fromCrunVersion("crun version 1.8.1\ncommit: f8a0\n").recursiveReadOnly());
-        assertFalse(RuntimeFeatures.fromCrunVersion("crun version 1.2\n").recursiveReadOnly());
-        assertFalse(RuntimeFeatures.fromCrunVersion("runc version 1.1.5\n").recursiveReadOnly());
+        assertTrue(OciRuntimeFeatures.fromCrunVersion("crun version 1.8.1\ncommit: f8a0\n").recursiveReadOnly());
+        assertFalse(OciRuntimeFeatures.fromCrunVersion("crun version 1.2\n").recursiveReadOnly());
+        assertFalse(OciRuntimeFeatures.fromCrunVersion("runc version 1.1.5\n").recursiveReadOnly());
     }
 
     @Test
     void aRuntimeIsAskedAsAProgram() throws Exception {
         var runtime = script("features.sh", "#!/bin/sh\n[ \"$1\" = features ] && echo '{\"mountOptions\":[\"rro\"]}'\n");
-        assertTrue(RuntimeFeatures.probe(runtime, "6.18.0").recursiveReadOnly());
+        assertTrue(OciRuntimeFeatures.probe(runtime, "6.18.0").recursiveReadOnly());
         var old = script("old.sh", "#!/bin/sh\n[ \"$1\" = --version ] && echo 'crun version 1.8.1' && exit 0\necho 'unknown command' >&2; exit 1\n");
-        assertTrue(RuntimeFeatures.probe(old, "6.18.0").recursiveReadOnly());
-        assertFalse(RuntimeFeatures.probe(dir.resolve("missing"), "6.18.0").recursiveReadOnly());
+        assertTrue(OciRuntimeFeatures.probe(old, "6.18.0").recursiveReadOnly());
+        assertFalse(OciRuntimeFeatures.probe(dir.resolve("missing"), "6.18.0").recursiveReadOnly());
     }
 
     @Test
     void aKernelWithoutMountSetattrHasNoRecursiveReadOnlyMounts() throws Exception {
         var runtime = script("features.sh", "#!/bin/sh\necho '{\"mountOptions\":[\"rro\",\"ro\"]}'\n");
-        assertFalse(RuntimeFeatures.probe(runtime, "5.10.0-28-amd64").recursiveReadOnly());
-        assertTrue(RuntimeFeatures.probe(runtime, "5.12.1").recursiveReadOnly());
-        assertFalse(RuntimeFeatures.kernelHasMountSetattr("4.19.0"));
-        assertFalse(RuntimeFeatures.kernelHasMountSetattr("unknown"));
+        assertFalse(OciRuntimeFeatures.probe(runtime, "5.10.0-28-amd64").recursiveReadOnly());
+        assertTrue(OciRuntimeFeatures.probe(runtime, "5.12.1").recursiveReadOnly());
+        assertFalse(OciRuntimeFeatures.kernelHasMountSetattr("4.19.0"));
+        assertFalse(OciRuntimeFeatures.kernelHasMountSetattr("unknown"));
     }
 
     private Path script(String name, String text) throws Exception {

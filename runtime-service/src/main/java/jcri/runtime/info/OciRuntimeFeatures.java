@@ -17,14 +17,14 @@ import jcri.process.Command;
  * (crun has had {@code rro} and {@code idmap} since 1.4). A runtime that answers neither way is taken to
  * implement none of the options jcri asks about.
  */
-public record RuntimeFeatures(Set<String> mountOptions) {
-    private static final Logger LOG = Logger.getLogger(RuntimeFeatures.class.getName());
+public record OciRuntimeFeatures(Set<String> mountOptions) {
+    private static final Logger LOG = Logger.getLogger(OciRuntimeFeatures.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
     private static final Pattern KERNEL_RELEASE = Pattern.compile("^(\\d+)\\.(\\d+)");
     private static final Pattern CRUN_VERSION = Pattern.compile("^crun version (\\d+)\\.(\\d+)", Pattern.MULTILINE);
 
-    public RuntimeFeatures {
+    public OciRuntimeFeatures {
         mountOptions = Set.copyOf(mountOptions);
     }
 
@@ -47,48 +47,48 @@ public record RuntimeFeatures(Set<String> mountOptions) {
      * Asks {@code binary}; a binary that cannot be run implements nothing, and on a kernel without mount_setattr(2)
      * ({@code kernelRelease} older than 5.12) no runtime can make a mount read-only recursively.
      */
-    public static RuntimeFeatures probe(Path binary, String kernelRelease) {
+    public static OciRuntimeFeatures probe(Path binary, String kernelRelease) {
         var features = probe(binary);
         if (!kernelHasMountSetattr(kernelRelease) && features.recursiveReadOnly()) {
             var options = new TreeSet<>(features.mountOptions());
             options.remove("rro");
-            return new RuntimeFeatures(options);
+            return new OciRuntimeFeatures(options);
         }
         return features;
     }
 
-    private static RuntimeFeatures probe(Path binary) {
+    private static OciRuntimeFeatures probe(Path binary) {
         try {
             var features = Command.run(List.of(binary.toString(), "features"), PROBE_TIMEOUT);
             if (features.ok()) {
                 return fromFeaturesJson(features.stdout());
             }
             var version = Command.run(List.of(binary.toString(), "--version"), PROBE_TIMEOUT);
-            return version.ok() ? fromCrunVersion(version.stdout()) : new RuntimeFeatures(Set.of());
+            return version.ok() ? fromCrunVersion(version.stdout()) : new OciRuntimeFeatures(Set.of());
         } catch (IOException e) {
             LOG.warning("cannot ask the OCI runtime " + binary + " what it implements: " + e.getMessage());
-            return new RuntimeFeatures(Set.of());
+            return new OciRuntimeFeatures(Set.of());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new RuntimeFeatures(Set.of());
+            return new OciRuntimeFeatures(Set.of());
         }
     }
 
     /** From the JSON of {@code <runtime> features} (the OCI runtime-spec's features document). */
-    static RuntimeFeatures fromFeaturesJson(String json) throws IOException {
+    static OciRuntimeFeatures fromFeaturesJson(String json) throws IOException {
         var options = new TreeSet<String>();
         JSON.readTree(json).path("mountOptions").forEach(option -> options.add(option.asText()));
-        return new RuntimeFeatures(options);
+        return new OciRuntimeFeatures(options);
     }
 
     /** From the first line of {@code crun --version}; any other runtime's version says nothing. */
-    static RuntimeFeatures fromCrunVersion(String version) {
+    static OciRuntimeFeatures fromCrunVersion(String version) {
         var matcher = CRUN_VERSION.matcher(version);
         if (!matcher.find()) {
-            return new RuntimeFeatures(Set.of());
+            return new OciRuntimeFeatures(Set.of());
         }
         int major = Integer.parseInt(matcher.group(1));
         int minor = Integer.parseInt(matcher.group(2));
-        return major > 1 || major == 1 && minor >= 4 ? new RuntimeFeatures(Set.of("rro", "idmap")) : new RuntimeFeatures(Set.of());
+        return major > 1 || major == 1 && minor >= 4 ? new OciRuntimeFeatures(Set.of("rro", "idmap")) : new OciRuntimeFeatures(Set.of());
     }
 }
