@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Real overlay and bind mounts made through mount(2); runs as root. */
-class OverlaySnapshotterTest {
+class OverlaySnapshotterIT {
     private static int counter;
     private Path dir;
     private Path target;

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Pulls from a real registry process on loopback into real overlay snapshots. */
-class ImagePullTest {
+class ImagePullIT {
     private static Path work;
     private static RegistryFixture registry;
     private Path root;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Real bind and tmpfs mounts taken down through {@link MountTable}; runs as root. */
-class MountTableTest {
+class MountTableIT {
     private Path dir;
     private Path source;
     private Path target;
