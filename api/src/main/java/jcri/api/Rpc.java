@@ -1,5 +1,6 @@
 package jcri.api;
 
+import com.google.protobuf.MessageLite;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -34,7 +35,7 @@ public final class Rpc {
      * Answers a {@code Stream*} list RPC: the items of the matching {@code List*} call, sent in
      * batches of at most {@link #STREAM_BATCH_BYTES}, so lists larger than one message still arrive.
      */
-    public static <T extends com.google.protobuf.MessageLite, R> void streamed(StreamObserver<R> observer, Callable<List<T>> items,
+    public static <T extends MessageLite, R> void streamed(StreamObserver<R> observer, Callable<List<T>> items,
                                                                             Function<List<T>, R> batch) {
         List<T> all;
         try {

@@ -16,6 +16,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
@@ -94,7 +95,7 @@ final class CriServer implements AutoCloseable {
                 }
             }
         }
-        if (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (var probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {

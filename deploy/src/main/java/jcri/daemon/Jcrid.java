@@ -1,9 +1,13 @@
 package jcri.daemon;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import jcri.config.ConfigException;
 import jcri.config.ConfigLoader;
+import jcri.config.JcriConfig;
 import jcri.runtime.info.BuildInfo;
 
 /** jcrid's entry point: {@code jcrid [--config PATH]}. */
@@ -36,7 +40,7 @@ public final class Jcrid {
                 default -> fail("unknown argument '" + args[i] + "'; usage: jcrid [--config PATH] [--version]");
             }
         }
-        jcri.config.JcriConfig config;
+        JcriConfig config;
         try {
             config = new ConfigLoader().load(configPath, explicit);
         } catch (ConfigException e) {
@@ -47,7 +51,7 @@ public final class Jcrid {
         var log = Logger.getLogger(Jcrid.class.getName());
         // The hook is in place before anything is made: a SIGTERM during start-up waits for start-up to
         // finish and then undoes it, so no socket, mount or server is left behind.
-        var started = new java.util.concurrent.CompletableFuture<Daemon>();
+        var started = new CompletableFuture<Daemon>();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jcrid-shutdown").unstarted(() -> {
             log.info("shutting down");
             try {
@@ -57,7 +61,7 @@ public final class Jcrid {
                     log.info("stopped");
                 }
             } catch (RuntimeException | Error e) {
-                log.log(java.util.logging.Level.SEVERE, "shutdown failed", e);
+                log.log(Level.SEVERE, "shutdown failed", e);
             } finally {
                 DaemonLogManager.close();
             }
@@ -65,7 +69,7 @@ public final class Jcrid {
         Daemon daemon = null;
         try {
             daemon = new Daemon(config);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             started.complete(null); // before exit, whose hooks wait for it
             fail("cannot start: " + e.getMessage());
             return;

@@ -1,5 +1,7 @@
 package jcri.daemon;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
@@ -45,8 +47,8 @@ final class Logs {
                     .append("logger=").append(r.getLoggerName()).append(' ')
                     .append(formatMessage(r));
             if (r.getThrown() != null && r.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                var out = new java.io.StringWriter();
-                r.getThrown().printStackTrace(new java.io.PrintWriter(out));
+                var out = new StringWriter();
+                r.getThrown().printStackTrace(new PrintWriter(out));
                 line.append('\n').append(out);
             } else if (r.getThrown() != null) {
                 line.append(" error=\"").append(r.getThrown()).append('"');

@@ -10,6 +10,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,7 +56,7 @@ final class RpcInterceptor implements ServerInterceptor {
                 .tag("code", status.getCode().name())
                 .publishPercentileHistogram()
                 .register(registry)
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(nanos, TimeUnit.NANOSECONDS);
         if (!status.isOk()) {
             var level = status.getCode() == Status.Code.NOT_FOUND || status.getCode() == Status.Code.CANCELLED
                     ? Level.INFO : Level.WARNING;

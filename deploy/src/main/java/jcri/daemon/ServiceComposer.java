@@ -3,7 +3,9 @@ package jcri.daemon;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +43,9 @@ final class ServiceComposer {
             }
         }
         var builder = ServerServiceDefinition.builder(descriptor);
-        var unimplemented = bind.apply(api.cast(java.lang.reflect.Proxy.newProxyInstance(
+        var unimplemented = bind.apply(api.cast(Proxy.newProxyInstance(
                 api.getClassLoader(), new Class<?>[] {api}, (proxy, method, args) ->
-                        java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args))));
+                        InvocationHandler.invokeDefault(proxy, method, args))));
         Map<S, ServerServiceDefinition> bound = new HashMap<>();
         for (var method : descriptor.getMethods()) {
             var owner = owners.get(javaName(method.getBareMethodName()));

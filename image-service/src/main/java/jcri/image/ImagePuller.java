@@ -3,8 +3,8 @@ package jcri.image;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
-import jcri.steps.Steps;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +32,7 @@ import jcri.image.unpack.LayerApplier;
 import jcri.image.unpack.LayerRejectedException;
 import jcri.snapshot.SnapshotException;
 import jcri.snapshot.Snapshotter;
+import jcri.steps.Steps;
 
 /**
  * One pull from manifest to committed snapshots: resolves the manifest for this platform, fetches
@@ -223,7 +224,7 @@ final class ImagePuller {
         String chain = null;
         for (var diffId : diffIds) {
             Digests.require(diffId);
-            chain = chain == null ? diffId : Digests.of((chain + " " + diffId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            chain = chain == null ? diffId : Digests.of((chain + " " + diffId).getBytes(StandardCharsets.UTF_8));
             out.add(chain);
         }
         return out;

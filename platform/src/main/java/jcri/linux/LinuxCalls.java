@@ -1,8 +1,10 @@
 package jcri.linux;
 
+import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
@@ -37,10 +39,10 @@ public final class LinuxCalls {
     private static final SymbolLookup LIBC = LINKER.defaultLookup();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
     private static final VarHandle ERRNO_HANDLE = Linker.Option.captureStateLayout()
-            .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+            .varHandle(MemoryLayout.PathElement.groupElement("errno"));
     static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-    static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+    static final AddressLayout PTR = ValueLayout.ADDRESS;
 
     private static final MethodHandle MOUNT = errnoCall("mount", FunctionDescriptor.of(INT, PTR, PTR, PTR, LONG, PTR));
     private static final MethodHandle UMOUNT2 = errnoCall("umount2", FunctionDescriptor.of(INT, PTR, INT));

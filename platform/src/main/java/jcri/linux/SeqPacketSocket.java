@@ -3,6 +3,7 @@ package jcri.linux;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ public final class SeqPacketSocket implements AutoCloseable {
             LinuxCalls.check(fd, state, "socket", "AF_UNIX SOCK_SEQPACKET");
             var address = arena.allocate(2 + SUN_PATH_MAX);
             address.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-            address.asSlice(2).copyFrom(java.lang.foreign.MemorySegment.ofArray(name));
+            address.asSlice(2).copyFrom(MemorySegment.ofArray(name));
             int rc = (int) LinuxCalls.invoke(CONNECT, state, fd, address, 2 + name.length + 1);
             try {
                 LinuxCalls.check(rc, state, "connect", path);

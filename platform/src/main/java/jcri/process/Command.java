@@ -1,5 +1,6 @@
 package jcri.process;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ public final class Command {
         var builder = new ProcessBuilder(args);
         builder.environment().putAll(env);
         if (stdin == null) {
-            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         }
         var process = builder.start();
         var out = drain(process.getInputStream());

@@ -3,6 +3,8 @@ package jcri.steps;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -30,7 +32,7 @@ public final class Steps {
 
     private final MeterRegistry registry;
     private final String pauseAfter;
-    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public Steps(MeterRegistry registry, String pauseAfter) {
         this.registry = registry;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -27,7 +28,7 @@ public final class Trees {
 
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof java.nio.file.NoSuchFileException) {
+                if (e instanceof NoSuchFileException) {
                     return FileVisitResult.CONTINUE; // removed by someone else meanwhile
                 }
                 throw e;
@@ -35,7 +36,7 @@ public final class Trees {
 
             @Override
             public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+                if (e != null && !(e instanceof NoSuchFileException)) {
                     throw e;
                 }
                 Files.deleteIfExists(dir);

@@ -1,6 +1,7 @@
 package jcri.runtime;
 
 import java.util.Map;
+import java.util.Optional;
 
 /** The matching rules the CRI list filters share. */
 public final class Filters {
@@ -13,16 +14,16 @@ public final class Filters {
     }
 
     /** The entry with id {@code idOrPrefix}, or the only one whose id starts with it. */
-    public static <T> java.util.Optional<T> byIdOrPrefix(Map<String, T> byId, String idOrPrefix) {
+    public static <T> Optional<T> byIdOrPrefix(Map<String, T> byId, String idOrPrefix) {
         if (idOrPrefix.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         var exact = byId.get(idOrPrefix);
         if (exact != null) {
-            return java.util.Optional.of(exact);
+            return Optional.of(exact);
         }
         var matches = byId.entrySet().stream().filter(e -> e.getKey().startsWith(idOrPrefix)).map(Map.Entry::getValue).toList();
-        return matches.size() == 1 ? java.util.Optional.of(matches.getFirst()) : java.util.Optional.empty();
+        return matches.size() == 1 ? Optional.of(matches.getFirst()) : Optional.empty();
     }
 
     /** An empty filter id matches everything; otherwise the id or its prefix. */

@@ -1,6 +1,7 @@
 package jcri.image.content;
 
 import io.grpc.Status;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.security.DigestOutputStream;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 import java.util.logging.Logger;
 import jcri.api.CriException;
 import jcri.snapshot.Usage;
@@ -77,7 +79,7 @@ public final class ContentStore {
      * stream is longer or shorter than {@code size} or hashes to anything else. {@code progress}
      * hears every chunk's length. Returns the blob's path.
      */
-    public Path write(String digest, long size, InputStream in, java.util.function.LongConsumer progress) throws IOException {
+    public Path write(String digest, long size, InputStream in, LongConsumer progress) throws IOException {
         Digests.require(digest);
         var target = path(digest);
         if (Files.isRegularFile(target)) {
@@ -120,7 +122,7 @@ public final class ContentStore {
 
     /** Writes small content already in memory (manifests, configs) after checking its digest. */
     public void put(String digest, byte[] content) throws IOException {
-        write(digest, content.length, new java.io.ByteArrayInputStream(content), n -> { });
+        write(digest, content.length, new ByteArrayInputStream(content), n -> { });
     }
 
     /** Deletes every blob not in {@code keep}; returns the bytes freed. */

@@ -4,27 +4,28 @@ import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import jcri.api.CriException;
 import jcri.api.Rpc;
 import jcri.api.v1.FilesystemIdentifier;
 import jcri.api.v1.FilesystemUsage;
 import jcri.api.v1.Image;
 import jcri.api.v1.ImageFilter;
-import jcri.api.v1.StreamImagesRequest;
-import jcri.api.v1.StreamImagesResponse;
 import jcri.api.v1.ImageFsInfoRequest;
 import jcri.api.v1.ImageFsInfoResponse;
 import jcri.api.v1.ImageServiceGrpc;
+import jcri.api.v1.ImageSpec;
 import jcri.api.v1.ImageStatusRequest;
 import jcri.api.v1.ImageStatusResponse;
 import jcri.api.v1.Int64Value;
-import jcri.api.v1.ImageSpec;
 import jcri.api.v1.ListImagesRequest;
 import jcri.api.v1.ListImagesResponse;
 import jcri.api.v1.PullImageRequest;
 import jcri.api.v1.PullImageResponse;
 import jcri.api.v1.RemoveImageRequest;
 import jcri.api.v1.RemoveImageResponse;
+import jcri.api.v1.StreamImagesRequest;
+import jcri.api.v1.StreamImagesResponse;
 import jcri.api.v1.UInt64Value;
 import jcri.image.ImageManager;
 import jcri.image.LocalImage;
@@ -70,7 +71,7 @@ public final class ImageServiceHandler implements ImageServiceGrpc.AsyncService 
         Rpc.streamed(observer, () -> list(request.getFilter()), batch -> StreamImagesResponse.newBuilder().addAllImages(batch).build());
     }
 
-    private java.util.List<Image> list(ImageFilter filter) {
+    private List<Image> list(ImageFilter filter) {
         var reference = filter.hasImage() ? filter.getImage().getImage() : "";
         var found = reference.isEmpty() ? images.list() : images.find(reference).stream().toList();
         return found.stream().map(this::toCri).toList();

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -35,7 +36,7 @@ public final class EndpointResolver {
     private final Map<String, RegistryHost> hosts;
     private final Map<RegistryHost, HttpClient> clients = new ConcurrentHashMap<>();
     /** Loopback hosts whose HTTPS probe failed: they are asked over plain HTTP directly from then on. */
-    private final java.util.Set<String> plainHttpHosts = ConcurrentHashMap.newKeySet();
+    private final Set<String> plainHttpHosts = ConcurrentHashMap.newKeySet();
 
     public EndpointResolver(Map<String, RegistryHost> hosts) {
         this.hosts = hosts;

@@ -6,8 +6,11 @@ import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 import jcri.api.CriException;
 
 /**
@@ -29,10 +32,10 @@ public final class RegistrySession {
     private final TokenCache tokens;
     private volatile String authorization;
 
-    private final java.util.function.Consumer<String> probeFailed;
+    private final Consumer<String> probeFailed;
 
     public RegistrySession(List<Endpoint> endpoints, String registry, String repository, Credentials credentials, TokenCache tokens,
-                           java.util.function.Consumer<String> probeFailed) {
+                           Consumer<String> probeFailed) {
         this.endpoints = endpoints;
         this.probeFailed = probeFailed;
         this.registry = registry;
@@ -51,8 +54,8 @@ public final class RegistrySession {
      */
     public HttpResponse<InputStream> get(String path, String accept, String what) throws IOException, InterruptedException {
         Exception last = null;
-        var failures = new java.util.ArrayList<String>();
-        var order = new java.util.ArrayList<>(endpoints);
+        var failures = new ArrayList<String>();
+        var order = new ArrayList<>(endpoints);
         if (preferred != null) {
             order.remove(preferred);
             order.addFirst(preferred);
@@ -105,7 +108,7 @@ public final class RegistrySession {
             HttpResponse<InputStream> response;
             try {
                 response = endpoint.client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (javax.net.ssl.SSLException e) {
+            } catch (SSLException e) {
                 throw e; // a TLS mismatch does not heal by retrying; the next endpoint may be plain HTTP
             } catch (IOException e) {
                 if (attempt >= ATTEMPTS || endpoint.probe()) {

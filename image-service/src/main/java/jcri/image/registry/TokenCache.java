@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import jcri.api.CriException;
+import jcri.api.Timeouts;
 
 /**
  * Bearer tokens from registries' token services (the Distribution token flow), cached per realm,
@@ -103,7 +104,7 @@ public final class TokenCache {
         if (value == null || value.isEmpty()) {
             throw new IOException("token service " + realm + " returned no token");
         }
-        var lifetime = body.expiresIn() == null || body.expiresIn() <= 0 ? DEFAULT_LIFETIME : jcri.api.Timeouts.seconds(body.expiresIn());
+        var lifetime = body.expiresIn() == null || body.expiresIn() <= 0 ? DEFAULT_LIFETIME : Timeouts.seconds(body.expiresIn());
         return new Token(value, Instant.now().plus(lifetime).minusSeconds(Math.min(10, lifetime.toSeconds() / 2)));
     }
 

@@ -3,6 +3,7 @@ package jcri.image.unpack;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 
 /**
@@ -56,9 +57,9 @@ final class BoundedCountingStream extends FilterInputStream {
         return skipped;
     }
 
-    private void advance(int n) throws java.io.InterruptedIOException {
+    private void advance(int n) throws InterruptedIOException {
         if (Thread.currentThread().isInterrupted()) {
-            throw new java.io.InterruptedIOException("layer unpack interrupted");
+            throw new InterruptedIOException("layer unpack interrupted");
         }
         count += n;
         if (count > limit) {

@@ -4,6 +4,7 @@ import com.github.luben.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -192,7 +193,7 @@ public final class LayerApplier {
                 name = key.substring("SCHILY.xattr.".length());
                 value = header.getValue().getBytes(StandardCharsets.ISO_8859_1);
             } else if (key.startsWith("LIBARCHIVE.xattr.")) {
-                name = java.net.URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
+                name = URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
                 value = Base64.getDecoder().decode(header.getValue());
             } else {
                 continue;

@@ -1,9 +1,12 @@
 package jcri.runtime.cgroup;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -96,7 +99,7 @@ public final class CgroupReader {
                     continue;
                 }
                 var path = parts[2].startsWith("/") ? parts[2].substring(1) : parts[2];
-                if (java.util.List.of(parts[1].split(",")).contains("memory")) {
+                if (List.of(parts[1].split(",")).contains("memory")) {
                     return Optional.of(mountOf("memory").resolve(path));
                 }
                 if (parts[1].isEmpty()) {
@@ -111,7 +114,7 @@ public final class CgroupReader {
 
     /** How many processes the OOM killer took in a memory cgroup (v1 {@code memory.oom_control}, v2 {@code memory.events}). */
     public static long oomKills(Path memoryCgroup) {
-        for (var file : java.util.List.of("memory.events", "memory.oom_control")) {
+        for (var file : List.of("memory.events", "memory.oom_control")) {
             try {
                 return counters(Files.readAllBytes(memoryCgroup.resolve(file)), "oom_kill")[0];
             } catch (IOException notThisVersion) {
@@ -145,7 +148,7 @@ public final class CgroupReader {
         long cpuMicros = counters(source.bytes(dir.resolve("cpu.stat")), "usage_usec")[0];
         var stat = counters(source.bytes(dir.resolve("memory.stat")), "inactive_file", "anon", "pgfault", "pgmajfault");
         long usage = number(source.bytes(dir.resolve("memory.current")));
-        var max = new String(source.bytes(dir.resolve("memory.max")), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        var max = new String(source.bytes(dir.resolve("memory.max")), StandardCharsets.US_ASCII).strip();
         long pids = optionalNumber(source, dir.resolve("pids.current"));
         return new CgroupStats(cpuMicros * 1000, usage, Math.max(0, usage - stat[0]), stat[1], stat[2], stat[3],
                 max.equals("max") ? 0 : Long.parseLong(max), pids);
@@ -159,7 +162,7 @@ public final class CgroupReader {
     private static long optionalNumber(Source source, Path file) throws IOException {
         try {
             return number(source.bytes(file));
-        } catch (java.nio.file.NoSuchFileException absent) {
+        } catch (NoSuchFileException absent) {
             return 0;
         }
     }
@@ -212,6 +215,6 @@ public final class CgroupReader {
         while (to > from && Character.isWhitespace(bytes[to - 1])) {
             to--;
         }
-        return Long.parseLong(new String(bytes, from, to - from, java.nio.charset.StandardCharsets.US_ASCII));
+        return Long.parseLong(new String(bytes, from, to - from, StandardCharsets.US_ASCII));
     }
 }

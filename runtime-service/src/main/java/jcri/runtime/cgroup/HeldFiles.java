@@ -3,6 +3,7 @@ package jcri.runtime.cgroup;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -40,7 +41,7 @@ public final class HeldFiles implements Closeable {
             return channel;
         }
         if (closed) {
-            throw new java.nio.channels.ClosedChannelException();
+            throw new ClosedChannelException();
         }
         var fresh = FileChannel.open(file);
         var raced = open.putIfAbsent(file, fresh);

@@ -1,11 +1,17 @@
 package jcri.runtime.container;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import jcri.api.CriException;
 
 /**
@@ -111,7 +117,7 @@ public final class Conmon {
             var first = spawnExec(List.of(sync.path(), ready.path(), start.path()), id, execId, dir, runc, process, null, extra);
             start.release(); // conmon waits for this before it forks
             first.waitFor(5, TimeUnit.SECONDS);
-            if (ready.next(java.time.Duration.ofSeconds(CREATE_TIMEOUT_SECONDS)) == null) {
+            if (ready.next(Duration.ofSeconds(CREATE_TIMEOUT_SECONDS)) == null) {
                 throw CriException.internal("conmon did not open the attach socket within " + CREATE_TIMEOUT_SECONDS + " s", null);
             }
             attached = AttachConnection.open(attachSocket(execId));
@@ -142,9 +148,9 @@ public final class Conmon {
     /** A running exec session: its process's host pid, its conmon's, and the pipe the exit code will come on. */
     public record ExecSession(long pid, long conmonPid, SyncPipe pipe) implements AutoCloseable {
         /** The exit code, or empty if the command is still running after {@code timeout}. */
-        public java.util.OptionalInt awaitExit(java.time.Duration timeout) throws InterruptedException {
+        public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
             var message = pipe.next(timeout);
-            return message == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(message.path("data").asInt(-1));
+            return message == null ? OptionalInt.empty() : OptionalInt.of(message.path("data").asInt(-1));
         }
 
         /** Waits (briefly) for conmon to finish writing and exit, so the session dir can be removed. */
@@ -153,7 +159,7 @@ public final class Conmon {
             ProcessHandle.of(conmonPid).ifPresent(conmon -> {
                 try {
                     conmon.onExit().get(2, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     // a conmon still running is killed with its session's command by the caller
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -166,7 +172,7 @@ public final class Conmon {
     private static long conmonPid(Path dir) throws IOException {
         try {
             return Long.parseLong(Files.readString(dir.resolve("conmon.pid")).strip());
-        } catch (java.nio.file.NoSuchFileException | NumberFormatException e) {
+        } catch (NoSuchFileException | NumberFormatException e) {
             return -1;
         }
     }
@@ -198,7 +204,7 @@ public final class Conmon {
         args.addAll(extra);
         var builder = new ProcessBuilder(args)
                 .directory(pidFile.getParent().toFile()) // conmon writes files such as "oom" into its working directory
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectErrorStream(true);
         var names = List.of("_OCI_SYNCPIPE", "_OCI_ATTACHPIPE", "_OCI_STARTPIPE");
@@ -209,7 +215,7 @@ public final class Conmon {
     }
 
     private static long pid(SyncPipe sync, String what) throws InterruptedException {
-        var message = sync.next(java.time.Duration.ofSeconds(CREATE_TIMEOUT_SECONDS));
+        var message = sync.next(Duration.ofSeconds(CREATE_TIMEOUT_SECONDS));
         if (message == null) {
             throw CriException.internal("conmon did not report within " + CREATE_TIMEOUT_SECONDS + " s", null);
         }

@@ -2,11 +2,13 @@ package jcri.runtime.container;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Container lifecycle events for any number of subscribers. Each subscriber has a bounded queue:
@@ -19,7 +21,7 @@ public final class ContainerEvents {
     public enum Type { CREATED, STARTED, STOPPED, DELETED }
 
     /** One transition of one container, with the pod's containers as they were when it happened. */
-    public record Event(String containerId, String podId, Type type, long createdAt, java.util.List<ContainerRecord> podContainers) {
+    public record Event(String containerId, String podId, Type type, long createdAt, List<ContainerRecord> podContainers) {
     }
 
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
@@ -61,7 +63,7 @@ public final class ContainerEvents {
     }
 
     /** Publishes the event {@code event} makes, made only when someone listens. */
-    void publish(java.util.function.Supplier<Event> event) {
+    void publish(Supplier<Event> event) {
         if (subscribers.isEmpty()) {
             return;
         }

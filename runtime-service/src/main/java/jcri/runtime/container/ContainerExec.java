@@ -7,11 +7,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jcri.api.CriException;
+import jcri.runtime.oci.spec.Process;
 import jcri.runtime.oci.spec.Spec;
 import jcri.store.Trees;
 
@@ -29,7 +36,7 @@ public final class ContainerExec {
     private static final Duration FOREVER = Duration.ofDays(3650);
     /** How long a failed exec start waits for the container's exit to be recorded, if it is going. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(1);
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private final ContainerManager containers;
     private final Conmon conmon;
 
@@ -134,9 +141,9 @@ public final class ContainerExec {
         private final Conmon.ExecSession session;
         private final String execId;
         private final Path dir;
-        private final java.util.concurrent.CompletableFuture<Integer> exit = new java.util.concurrent.CompletableFuture<>();
+        private final CompletableFuture<Integer> exit = new CompletableFuture<>();
         private final Thread waiter;
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         ExecEnding(Conmon.ExecSession session, String execId, Path dir) {
             this.session = session;
@@ -154,10 +161,10 @@ public final class ContainerExec {
         @Override
         public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
             try {
-                return OptionalInt.of(exit.get(timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
-            } catch (java.util.concurrent.TimeoutException e) {
+                return OptionalInt.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
                 return OptionalInt.empty();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("only ever completed normally", e);
             }
         }
@@ -184,7 +191,7 @@ public final class ContainerExec {
     }
 
     /** The container's own process settings with {@code cmd} as args. */
-    private static jcri.runtime.oci.spec.Process process(Path bundle, List<String> cmd, boolean tty) throws IOException {
+    private static Process process(Path bundle, List<String> cmd, boolean tty) throws IOException {
         return JSON.readValue(bundle.resolve("config.json").toFile(), Spec.class).process().withArgs(cmd, tty);
     }
 

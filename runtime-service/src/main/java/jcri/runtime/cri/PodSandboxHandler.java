@@ -1,19 +1,16 @@
 package jcri.runtime.cri;
 
-import jcri.runtime.sandbox.SandboxManager;
-import jcri.runtime.sandbox.SandboxRecord;
-
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
 import jcri.api.Rpc;
+import jcri.api.v1.LinuxPodSandboxStatus;
 import jcri.api.v1.ListPodSandboxRequest;
 import jcri.api.v1.ListPodSandboxResponse;
-import jcri.api.v1.LinuxPodSandboxStatus;
 import jcri.api.v1.Namespace;
 import jcri.api.v1.PodIP;
 import jcri.api.v1.PodSandbox;
 import jcri.api.v1.PodSandboxFilter;
-import jcri.api.v1.StreamPodSandboxesRequest;
-import jcri.api.v1.StreamPodSandboxesResponse;
 import jcri.api.v1.PodSandboxNetworkStatus;
 import jcri.api.v1.PodSandboxState;
 import jcri.api.v1.PodSandboxStatus;
@@ -26,11 +23,15 @@ import jcri.api.v1.RunPodSandboxResponse;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.api.v1.StopPodSandboxRequest;
 import jcri.api.v1.StopPodSandboxResponse;
+import jcri.api.v1.StreamPodSandboxesRequest;
+import jcri.api.v1.StreamPodSandboxesResponse;
 import jcri.api.v1.UpdatePodSandboxResourcesRequest;
 import jcri.api.v1.UpdatePodSandboxResourcesResponse;
 import jcri.runtime.Filters;
 import jcri.runtime.Times;
 import jcri.runtime.pod.PodTeardown;
+import jcri.runtime.sandbox.SandboxManager;
+import jcri.runtime.sandbox.SandboxRecord;
 
 /**
  * CRI handlers for RunPodSandbox, StopPodSandbox, RemovePodSandbox, PodSandboxStatus, ListPodSandbox,
@@ -123,8 +124,8 @@ public final class PodSandboxHandler implements RuntimeServiceGrpc.AsyncService 
                 batch -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(batch).build());
     }
 
-    private java.util.List<PodSandbox> list(PodSandboxFilter filter) {
-        var out = new java.util.ArrayList<PodSandbox>();
+    private List<PodSandbox> list(PodSandboxFilter filter) {
+        var out = new ArrayList<PodSandbox>();
         for (var record : sandboxes.list()) {
             var config = record.parsedConfig();
             var state = record.ready() ? PodSandboxState.SANDBOX_READY : PodSandboxState.SANDBOX_NOTREADY;

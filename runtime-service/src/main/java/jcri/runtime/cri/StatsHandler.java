@@ -1,20 +1,14 @@
 package jcri.runtime.cri;
 
-import jcri.runtime.stats.StatsCollector;
-
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import jcri.api.Rpc;
 import jcri.api.v1.ContainerAttributes;
 import jcri.api.v1.ContainerStats;
 import jcri.api.v1.ContainerStatsFilter;
 import jcri.api.v1.ContainerStatsRequest;
-import jcri.api.v1.PodSandboxStatsFilter;
-import jcri.api.v1.StreamContainerStatsRequest;
-import jcri.api.v1.StreamContainerStatsResponse;
-import jcri.api.v1.StreamPodSandboxStatsRequest;
-import jcri.api.v1.StreamPodSandboxStatsResponse;
 import jcri.api.v1.ContainerStatsResponse;
 import jcri.api.v1.CpuUsage;
 import jcri.api.v1.FilesystemIdentifier;
@@ -29,18 +23,24 @@ import jcri.api.v1.NetworkInterfaceUsage;
 import jcri.api.v1.NetworkUsage;
 import jcri.api.v1.PodSandboxAttributes;
 import jcri.api.v1.PodSandboxStats;
+import jcri.api.v1.PodSandboxStatsFilter;
 import jcri.api.v1.PodSandboxStatsRequest;
 import jcri.api.v1.PodSandboxStatsResponse;
 import jcri.api.v1.ProcessUsage;
 import jcri.api.v1.RuntimeServiceGrpc;
+import jcri.api.v1.StreamContainerStatsRequest;
+import jcri.api.v1.StreamContainerStatsResponse;
+import jcri.api.v1.StreamPodSandboxStatsRequest;
+import jcri.api.v1.StreamPodSandboxStatsResponse;
 import jcri.api.v1.UInt64Value;
 import jcri.runtime.Filters;
 import jcri.runtime.cgroup.CgroupStats;
-import jcri.runtime.stats.NetDev;
 import jcri.runtime.container.ContainerManager;
 import jcri.runtime.container.ContainerRecord;
 import jcri.runtime.sandbox.SandboxManager;
 import jcri.runtime.sandbox.SandboxRecord;
+import jcri.runtime.stats.NetDev;
+import jcri.runtime.stats.StatsCollector;
 
 /** CRI handlers for ContainerStats, ListContainerStats, PodSandboxStats and ListPodSandboxStats. */
 public final class StatsHandler implements RuntimeServiceGrpc.AsyncService {
@@ -107,7 +107,7 @@ public final class StatsHandler implements RuntimeServiceGrpc.AsyncService {
                 .toList();
     }
 
-    private PodSandboxStats toCri(SandboxRecord pod, java.util.Map<String, List<ContainerRecord>> containersByPod) {
+    private PodSandboxStats toCri(SandboxRecord pod, Map<String, List<ContainerRecord>> containersByPod) {
         var sample = stats.pod(pod.id(), containersByPod.getOrDefault(pod.id(), List.of()));
         var config = pod.parsedConfig();
         var linux = LinuxPodSandboxStats.newBuilder()

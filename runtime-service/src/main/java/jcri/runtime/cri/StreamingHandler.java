@@ -1,12 +1,10 @@
 package jcri.runtime.cri;
 
-import jcri.runtime.stream.StreamRequest;
-import jcri.runtime.stream.StreamingServer;
-
 import com.google.protobuf.ByteString;
 import io.grpc.stub.StreamObserver;
 import jcri.api.CriException;
 import jcri.api.Rpc;
+import jcri.api.Timeouts;
 import jcri.api.v1.AttachRequest;
 import jcri.api.v1.AttachResponse;
 import jcri.api.v1.ExecRequest;
@@ -16,10 +14,12 @@ import jcri.api.v1.ExecSyncResponse;
 import jcri.api.v1.PortForwardRequest;
 import jcri.api.v1.PortForwardResponse;
 import jcri.api.v1.RuntimeServiceGrpc;
+import jcri.runtime.container.ContainerAttach;
 import jcri.runtime.container.ContainerExec;
 import jcri.runtime.container.ContainerManager;
-import jcri.runtime.container.ContainerAttach;
 import jcri.runtime.sandbox.PodDialer;
+import jcri.runtime.stream.StreamRequest;
+import jcri.runtime.stream.StreamingServer;
 
 /**
  * CRI handlers for reaching into containers: ExecSync runs a command to completion; Exec, Attach
@@ -45,11 +45,11 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
     public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> observer) {
         Rpc.unary(observer, () -> {
             if (request.getTimeout() < 0) {
-                throw jcri.api.CriException.invalid("timeout must not be negative (got %d)", request.getTimeout());
+                throw CriException.invalid("timeout must not be negative (got %d)", request.getTimeout());
             }
             ContainerExec.Result result;
             try (var session = server.session("exec_sync")) {
-                result = exec.execSync(request.getContainerId(), request.getCmdList(), jcri.api.Timeouts.seconds(request.getTimeout()));
+                result = exec.execSync(request.getContainerId(), request.getCmdList(), Timeouts.seconds(request.getTimeout()));
             }
             return ExecSyncResponse.newBuilder()
                     .setStdout(ByteString.copyFrom(result.stdout()))

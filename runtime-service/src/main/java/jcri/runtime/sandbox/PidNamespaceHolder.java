@@ -1,14 +1,15 @@
 package jcri.runtime.sandbox;
 
-import jcri.process.ProcessIdentity;
-
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import jcri.api.CriException;
+import jcri.process.ProcessIdentity;
 
 /**
  * Holds a pod-level PID namespace: a detached {@code unshare --pid --fork} whose child, pid 1
@@ -22,7 +23,7 @@ import jcri.api.CriException;
  */
 public final class PidNamespaceHolder {
     private static final String PID_FILE = "pid-holder.pid";
-    private static final java.time.Duration START_TIMEOUT = java.time.Duration.ofSeconds(10);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private final Path init;
 
     /** {@code init}: a reaping init for pid 1 (Debian's {@code tini}). */
@@ -37,7 +38,7 @@ public final class PidNamespaceHolder {
         }
         var process = new ProcessBuilder(List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
                 init.toString(), "--", "tail", "-f", "/dev/null"))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(podDir.resolve("pid-holder.log").toFile())
                 .start();

@@ -1,7 +1,8 @@
 package jcri.runtime.sandbox;
 
-import java.util.List;
 import java.net.InetAddress;
+import java.util.List;
+import java.util.Locale;
 import jcri.api.CriException;
 import jcri.api.v1.PortMapping;
 
@@ -18,7 +19,7 @@ final class PortMappings {
     static List<jcri.runtime.network.PortMapping> published(List<PortMapping> mappings) {
         return mappings.stream().filter(p -> p.getHostPort() > 0)
                 .map(p -> new jcri.runtime.network.PortMapping(p.getHostPort(), p.getContainerPort(),
-                        p.getProtocol().name().toLowerCase(java.util.Locale.ROOT), p.getHostIp()))
+                        p.getProtocol().name().toLowerCase(Locale.ROOT), p.getHostIp()))
                 .toList();
     }
 

@@ -1,26 +1,28 @@
 package jcri.runtime.sandbox;
 
-import jcri.runtime.cgroup.PodCgroup;
-
-import jcri.runtime.Filters;
-import jcri.runtime.Times;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import jcri.api.CriException;
 import jcri.api.v1.LinuxContainerResources;
 import jcri.api.v1.NamespaceMode;
 import jcri.api.v1.PodSandboxConfig;
+import jcri.runtime.Filters;
+import jcri.runtime.Times;
+import jcri.runtime.cgroup.PodCgroup;
 import jcri.runtime.network.Cni;
 import jcri.runtime.oci.NamespaceRef;
 import jcri.runtime.oci.PodNamespaces;
-import jcri.store.JsonStore;
 import jcri.steps.Steps;
+import jcri.store.JsonStore;
 import jcri.store.Trees;
 
 /**
@@ -28,12 +30,12 @@ import jcri.store.Trees;
  * when asked, a PID-namespace holder. Knows nothing of gRPC; containers are handled by the caller.
  */
 public final class SandboxManager implements PodLookup {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(SandboxManager.class.getName());
+    private static final Logger LOG = Logger.getLogger(SandboxManager.class.getName());
     /** What sethostname(2) takes (at most 64 bytes) and a resolver can look up: RFC 1123 characters, plus underscore. */
-    private static final java.util.regex.Pattern HOSTNAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** Where pods live and how they are made. */
-    public record Settings(Path stateDir, java.util.Set<String> handlers, String defaultHandler, String defaultCgroupParent) {
+    public record Settings(Path stateDir, Set<String> handlers, String defaultHandler, String defaultCgroupParent) {
     }
 
     private final Settings settings;
@@ -77,7 +79,7 @@ public final class SandboxManager implements PodLookup {
      */
     private void sweepUnfinished() throws IOException {
         var podsDir = settings.stateDir().resolve("pods");
-        var leftovers = new java.util.TreeSet<>(cni.attachedPods());
+        var leftovers = new TreeSet<>(cni.attachedPods());
         if (Files.isDirectory(podsDir)) {
             try (var dirs = Files.list(podsDir)) {
                 dirs.map(d -> d.getFileName().toString()).filter(Ids::valid).forEach(leftovers::add);

@@ -1,16 +1,18 @@
 package jcri.runtime.stats;
 
-import jcri.runtime.cgroup.CgroupReader;
-import jcri.runtime.cgroup.CgroupStats;
-import jcri.runtime.cgroup.HeldFiles;
-
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import jcri.runtime.Times;
+import jcri.runtime.cgroup.CgroupReader;
+import jcri.runtime.cgroup.CgroupStats;
+import jcri.runtime.cgroup.HeldFiles;
 import jcri.runtime.container.ContainerManager;
 import jcri.runtime.container.ContainerRecord;
+import jcri.runtime.container.ContainerState;
 import jcri.snapshot.SnapshotException;
 import jcri.snapshot.Snapshotter;
 import jcri.snapshot.Usage;
@@ -60,7 +62,7 @@ public final class StatsCollector {
     public ContainerSample container(ContainerRecord record) {
         long now = Times.now();
         Optional<CgroupStats> cgroup;
-        if (record.state() == jcri.runtime.container.ContainerState.RUNNING) {
+        if (record.state() == ContainerState.RUNNING) {
             cgroup = cgroup(record);
         } else {
             forget(record.id());
@@ -116,7 +118,7 @@ public final class StatsCollector {
 
     /** Containers grouped by pod (so sampling all pods costs one pass over the containers). */
     public static Map<String, List<ContainerRecord>> byPod(List<ContainerRecord> all) {
-        return all.stream().collect(java.util.stream.Collectors.groupingBy(ContainerRecord::podId));
+        return all.stream().collect(Collectors.groupingBy(ContainerRecord::podId));
     }
 
     /** Samples a pod whose containers are {@code podContainers} (see {@link #byPod}). */
@@ -141,7 +143,7 @@ public final class StatsCollector {
     /** Every container, states refreshed; what was kept for containers and pods that are gone is forgotten. */
     public List<ContainerRecord> containers() {
         var all = containers.list();
-        var live = new java.util.HashSet<String>();
+        var live = new HashSet<String>();
         for (var c : all) {
             live.add(c.id());
             live.add("pod:" + c.podId());

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The first request on a streaming connection: {@code /exec|attach|portforward/<token>} with an
@@ -40,7 +41,7 @@ final class HttpUpgradeHandler extends SimpleChannelInboundHandler<FullHttpReque
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         var uri = new QueryStringDecoder(request.uri());
         var parts = uri.path().split("/");
-        var found = parts.length == 3 ? tokens.take(parts[2]).filter(r -> r.kind().equals(parts[1])) : java.util.Optional.<StreamRequest>empty();
+        var found = parts.length == 3 ? tokens.take(parts[2]).filter(r -> r.kind().equals(parts[1])) : Optional.<StreamRequest>empty();
         if (found.isEmpty()) {
             respond(ctx, HttpResponseStatus.NOT_FOUND, "unknown or expired streaming URL " + uri.path());
             return;

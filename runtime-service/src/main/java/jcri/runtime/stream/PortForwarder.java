@@ -5,6 +5,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jcri.runtime.sandbox.PodDialer;
@@ -16,7 +18,7 @@ import jcri.runtime.sandbox.PodDialer;
  */
 final class PortForwarder {
     private static final Logger LOG = Logger.getLogger(PortForwarder.class.getName());
-    private static final java.time.Duration CLIENT_CLOSE_WAIT = java.time.Duration.ofSeconds(60);
+    private static final Duration CLIENT_CLOSE_WAIT = Duration.ofSeconds(60);
     private final PodDialer dialer;
     private final SessionGauge gauge;
 
@@ -27,7 +29,7 @@ final class PortForwarder {
 
     /** Runs until both directions have ended or the client is gone; closes {@code out} and {@code error}. */
     void forward(String podId, int port, InboundStream in, OutboundStream out, OutboundStream error,
-                 java.util.concurrent.CompletableFuture<Void> clientGone) {
+                 CompletableFuture<Void> clientGone) {
         try (var ignored = gauge.open("portforward"); error; out) {
             SocketChannel socket;
             try {

@@ -1,6 +1,8 @@
 package jcri.runtime.stream;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -38,17 +40,17 @@ final class RemoteStatus {
         return bytes(status);
     }
 
-    private static com.fasterxml.jackson.databind.node.ObjectNode status(String outcome) {
+    private static ObjectNode status(String outcome) {
         var status = JSON.createObjectNode();
         status.putObject("metadata");
         status.put("status", outcome);
         return status;
     }
 
-    private static byte[] bytes(com.fasterxml.jackson.databind.node.ObjectNode status) {
+    private static byte[] bytes(ObjectNode status) {
         try {
             return JSON.writeValueAsBytes(status);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,5 +1,6 @@
 package jcri.runtime.stream;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +25,7 @@ record RemoteStreams(InputStream stdin, OutboundStream stdout, OutboundStream st
             if (out != null) {
                 try {
                     out.close();
-                } catch (java.io.IOException ignored) {
+                } catch (IOException ignored) {
                     // the client is gone
                 }
             }

@@ -1,6 +1,7 @@
 package jcri.runtime.stream;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +18,7 @@ public final class SessionGauge {
     /** Counts one session of {@code kind} until the returned handle is closed. */
     Handle open(String kind) {
         var count = open.computeIfAbsent(kind,
-                k -> registry.gauge("jcri_stream_sessions", io.micrometer.core.instrument.Tags.of("kind", k), new AtomicInteger()));
+                k -> registry.gauge("jcri_stream_sessions", Tags.of("kind", k), new AtomicInteger()));
         count.incrementAndGet();
         return new Handle(count);
     }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyDataFrame;
 import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
+import io.netty.handler.codec.spdy.SpdyHeaders;
 import io.netty.handler.codec.spdy.SpdyPingFrame;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
@@ -15,6 +16,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The server side of a SPDY/3.1 connection as Kubernetes streaming clients use it, on Netty's
@@ -36,7 +38,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     private final Acceptor acceptor;
     private final Map<Integer, SpdyStream> streams = new ConcurrentHashMap<>();
     /** Per open stream, how many of its two directions have not ended yet; at zero it is forgotten. */
-    private final Map<Integer, java.util.concurrent.atomic.AtomicInteger> openHalves = new ConcurrentHashMap<>();
+    private final Map<Integer, AtomicInteger> openHalves = new ConcurrentHashMap<>();
     private ReadGate gate;
     private ChannelHandlerContext context;
     private int lastStreamId;
@@ -50,7 +52,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** One client-opened stream: its headers, what the client sends and what goes back. */
-    record SpdyStream(int id, String type, io.netty.handler.codec.spdy.SpdyHeaders headers, InboundStream in, OutboundStream out) {
+    record SpdyStream(int id, String type, SpdyHeaders headers, InboundStream in, OutboundStream out) {
         String header(String name) {
             var value = headers.getAsString(name);
             return value == null ? "" : value;
@@ -122,7 +124,7 @@ final class SpdyConnection extends ChannelInboundHandlerAdapter {
         });
         var headers = syn.headers();
         var stream = new SpdyStream(id, headers.getAsString("streamtype"), headers, new InboundStream(gate), out);
-        openHalves.put(id, new java.util.concurrent.atomic.AtomicInteger(2));
+        openHalves.put(id, new AtomicInteger(2));
         streams.put(id, stream);
         ctx.writeAndFlush(reply(id, stream.type()));
         if (syn.isLast()) {

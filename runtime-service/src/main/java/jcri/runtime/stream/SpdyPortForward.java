@@ -2,6 +2,7 @@ package jcri.runtime.stream;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Port forwarding over SPDY: the client opens an error stream and a data stream per connection,
@@ -12,7 +13,7 @@ final class SpdyPortForward implements SpdyConnection.Acceptor {
     private final String podId;
     private final PortForwarder forwarder;
     private final Map<String, SpdyConnection.SpdyStream[]> pairs = new HashMap<>();
-    private final java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
 
     SpdyPortForward(String podId, PortForwarder forwarder) {
         this.podId = podId;

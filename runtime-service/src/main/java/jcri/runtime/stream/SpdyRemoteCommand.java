@@ -1,5 +1,7 @@
 package jcri.runtime.stream;
 
+import io.netty.channel.EventLoop;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +32,7 @@ final class SpdyRemoteCommand implements SpdyConnection.Acceptor {
         this.expected = streamTypes(stdio, protocol.startsWith("v3.") || protocol.startsWith("v4."));
     }
 
-    void bind(SpdyConnection connection, io.netty.channel.EventLoop loop) {
+    void bind(SpdyConnection connection, EventLoop loop) {
         this.connection = connection;
         loop.schedule(() -> {
             if (!started()) {
@@ -79,7 +81,7 @@ final class SpdyRemoteCommand implements SpdyConnection.Acceptor {
 
     /** The stream types a client opens for this request: error always, the others as asked. */
     private static List<String> streamTypes(StreamRequest.Stdio stdio, boolean resize) {
-        var types = new java.util.ArrayList<String>(List.of("error"));
+        var types = new ArrayList<String>(List.of("error"));
         if (stdio.stdin()) {
             types.add("stdin");
         }

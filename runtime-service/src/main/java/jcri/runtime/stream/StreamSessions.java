@@ -3,6 +3,7 @@ package jcri.runtime.stream;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyVersion;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,7 +90,7 @@ final class StreamSessions {
                     out.write(portBytes);
                     error.write(portBytes);
                     forwarder.forward(request.podId(), port, in, out, error, channels.closed());
-                } catch (java.io.IOException gone) {
+                } catch (IOException gone) {
                     in.discard();
                 } finally {
                     if (remaining.decrementAndGet() == 0) {

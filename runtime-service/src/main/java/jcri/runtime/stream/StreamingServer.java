@@ -25,6 +25,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import jcri.runtime.container.ContainerAttach;
 import jcri.runtime.container.ContainerExec;
 import jcri.runtime.sandbox.PodDialer;
@@ -88,7 +89,7 @@ public final class StreamingServer implements AutoCloseable {
     private static SslContext tlsContext(StreamingConfig config) throws IOException {
         try {
             return SslContextBuilder.forServer(new File(config.tlsCert()), new File(config.tlsKey())).build();
-        } catch (IllegalArgumentException | javax.net.ssl.SSLException e) {
+        } catch (IllegalArgumentException | SSLException e) {
             throw new IOException("cannot load the streaming TLS certificate " + config.tlsCert() + " and key " + config.tlsKey()
                     + " (the key must be PKCS#8 PEM): " + e.getMessage(), e);
         }

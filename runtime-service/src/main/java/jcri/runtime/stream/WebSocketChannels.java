@@ -1,6 +1,7 @@
 package jcri.runtime.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,8 +15,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Kubernetes channel protocol over a WebSocket: each message is one channel's bytes, prefixed
@@ -56,7 +57,7 @@ final class WebSocketChannels extends SimpleChannelInboundHandler<WebSocketFrame
 
     private WebSocketFrame frame(int channel, ByteBuf data) {
         if (base64) {
-            var text = (char) ('0' + channel) + Base64.getEncoder().encodeToString(io.netty.buffer.ByteBufUtil.getBytes(data));
+            var text = (char) ('0' + channel) + Base64.getEncoder().encodeToString(ByteBufUtil.getBytes(data));
             data.release();
             return new TextWebSocketFrame(text);
         }
