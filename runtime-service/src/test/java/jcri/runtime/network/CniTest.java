@@ -312,4 +312,11 @@ class CniTest {
         assertEquals("CNI plugin bridge returned invalid JSON: ips: 10.0.0.1", e.getMessage());
         assertEquals(List.of("bridge ADD", "bridge DEL"), calls().stream().map(c -> c[0] + " " + c[1]).toList());
     }
+
+    @Test
+    void aDirectoryNamedLikeAConfigIsNotTheNetworkConfig() throws IOException {
+        Files.createDirectories(conf.resolve("00-old.conflist"));
+        conflist("10-net.conflist", "{\"type\":\"bridge\"}");
+        assertEquals(Optional.of(conf.resolve("10-net.conflist")), cni().confList());
+    }
 }
