@@ -201,7 +201,9 @@ public final class LayerApplier {
                 LinuxCalls.lsetxattr(target.toString(), name, value);
             }
         }
-        if (!entry.isDirectory()) {
+        // A FIFO's or device node's times are left as made: the JDK opens a file to set its times, and opening a
+        // FIFO blocks until a writer comes (the pull hung for good), opening a device acts on the device.
+        if (!entry.isDirectory() && !entry.isFIFO() && !entry.isCharacterDevice() && !entry.isBlockDevice()) {
             setTime(target, FileTime.from(entry.getModTime().toInstant()));
         }
     }

@@ -224,6 +224,13 @@ class LayerApplierTest {
     }
 
     @Test
+    void aFifoIsCreatedAsAFifo() throws IOException {
+        apply(tar.fifo("run/pipe").bytes());
+        assertEquals(LinuxCalls.S_IFIFO, mode(upper.resolve("run/pipe")) & 0170000);
+        assertEquals(0600, mode(upper.resolve("run/pipe")) & 07777);
+    }
+
+    @Test
     void namesAndPathsPastTheKernelLimitsAreRejected() {
         var longName = "n".repeat(256);
         assertEquals("entry '" + "n".repeat(100) + "… (256 characters)' has a name longer than NAME_MAX (255 bytes)",
