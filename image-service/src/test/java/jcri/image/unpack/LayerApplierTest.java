@@ -231,6 +231,19 @@ class LayerApplierTest {
     }
 
     @Test
+    void xattrsFromPaxHeadersAreSetButNeverOverlaysOwn() throws IOException {
+        apply(tar.file("f", "x", 0644).pax("SCHILY.xattr.user.comment", "schily")
+                .pax("LIBARCHIVE.xattr.user.%63ap", java.util.Base64.getEncoder().encodeToString("libarchive".getBytes()))
+                .dir("d", 0755).pax("SCHILY.xattr.trusted.overlay.opaque", "y").bytes());
+
+        var path = upper.resolve("f").toString();
+        assertEquals("schily", new String(LinuxCalls.lgetxattr(path, "user.comment")));
+        assertEquals("libarchive", new String(LinuxCalls.lgetxattr(path, "user.cap")), "LIBARCHIVE names are URL-encoded");
+        var e = assertThrows(jcri.linux.ErrnoException.class, () -> LinuxCalls.lgetxattr(upper.resolve("d").toString(), "trusted.overlay.opaque"));
+        assertTrue(e.errno() == LinuxCalls.ENODATA || e.errno() == 1 /* EPERM: trusted.* unreadable without root */, e.getMessage());
+    }
+
+    @Test
     void namesAndPathsPastTheKernelLimitsAreRejected() {
         var longName = "n".repeat(256);
         assertEquals("entry '" + "n".repeat(100) + "… (256 characters)' has a name longer than NAME_MAX (255 bytes)",

@@ -47,6 +47,12 @@ final class Tar {
         return add(name, TarConstants.LF_FIFO, null, null, 010600);
     }
 
+    /** Adds a PAX header (an extended attribute record such as {@code SCHILY.xattr.user.x}) to the last entry. */
+    Tar pax(String key, String value) {
+        entries.getLast().addPaxHeader(key, value);
+        return this;
+    }
+
     private Tar add(String name, byte type, String link, byte[] content, int mode) {
         var e = new TarArchiveEntry(name, type, true);
         if (link != null) {
