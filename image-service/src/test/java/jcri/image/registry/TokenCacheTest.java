@@ -52,6 +52,25 @@ class TokenCacheTest {
     }
 
     @Test
+    void aTokenFetchedWithOnePasswordIsNotHandedToTheSameUserWithAnother() throws Exception {
+        server.on("/token", ex -> {
+            var right = Credentials.of("alice", "right", "", "", "").basic();
+            if (right.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                LocalServer.json(ex, 200, "{\"token\":\"alice-token\"}");
+            } else {
+                LocalServer.json(ex, 401, "{}");
+            }
+        });
+        assertEquals("Bearer alice-token", tokens.authorization(client, bearer("repository:private:pull"),
+                Credentials.of("alice", "right", "", "", ""), "reg.test"));
+
+        var e = assertThrows(CriException.class, () -> tokens.authorization(client, bearer("repository:private:pull"),
+                Credentials.of("alice", "wrong", "", "", ""), "reg.test"));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.code());
+        assertEquals(2, server.requests.size(), "the wrong password is checked by the token service, not answered from the cache");
+    }
+
+    @Test
     void anIdentityTokenIsExchangedWithAPostedRefreshGrant() throws Exception {
         server.on("/token", ex -> LocalServer.json(ex, 200, "{\"access_token\":\"from-refresh\"}"));
         var credentials = new Credentials("", "", "refresh/me", "");
