@@ -180,6 +180,20 @@ class ImageServiceHandlerTest {
     }
 
     @Test
+    void aNumericUserTooLargeForAnIdIsAUsernameAndDoesNotBreakTheList(@TempDir Path other) throws Exception {
+        var config = "{\"config\":{\"User\":\"99999999999999999999\"}}".getBytes(StandardCharsets.UTF_8);
+        new ContentStore(other.resolve("content")).put(Digests.of(config), config);
+        new ImageStore(other.resolve("images")).add(new ImageRecord(Digests.of(config), List.of("docker.io/library/odd:1"), List.of(), 1,
+                List.of(Digests.of(config)), List.of(), spec("99999999999999999999")));
+        handler = new ImageServiceHandler(ImageManager.open(other, ImageConfig.defaults(), new SimpleMeterRegistry()), other);
+
+        assertEquals(List.of(Digests.of(config)), list(null));
+        var image = status("odd:1", false).getImage();
+        assertEquals("99999999999999999999", image.getUsername());
+        assertFalse(image.hasUid());
+    }
+
+    @Test
     void verboseStatusCarriesTheImageConfig() throws Exception {
         var info = new ObjectMapper().readTree(status(NGINX.substring(7, 19), true).getInfoOrThrow("info"));
         assertEquals("nginx", info.at("/imageSpec/config/User").asText());
