@@ -26,11 +26,16 @@ import jcri.runtime.info.RuntimeConditions;
 import jcri.runtime.container.Conmon;
 import jcri.runtime.container.ContainerEvents;
 import jcri.runtime.container.ContainerExec;
+import jcri.runtime.container.ContainerBundles;
 import jcri.runtime.container.ContainerManager;
+import jcri.runtime.container.ContainerRecovery;
+import jcri.runtime.container.ContainerTable;
+import jcri.runtime.container.ExitMonitor;
 import jcri.runtime.container.ContainerRecord;
 import jcri.runtime.container.Runc;
 import jcri.runtime.network.Cni;
 import jcri.runtime.oci.Capabilities;
+import jcri.runtime.oci.NodeFacts;
 import jcri.runtime.oci.OciSpecBuilder;
 import jcri.runtime.sandbox.NamespacePinner;
 import jcri.runtime.sandbox.PidNamespaceHolder;
@@ -49,6 +54,7 @@ import jcri.runtime.cri.ContainerHandler;
 import jcri.runtime.cri.MetricsHandler;
 import jcri.runtime.cri.PodSandboxHandler;
 import jcri.runtime.pod.PodTeardown;
+import jcri.snapshot.MountTable;
 import jcri.runtime.cri.RuntimeInfoHandler;
 import jcri.runtime.cri.StatsHandler;
 import jcri.runtime.cri.StreamingHandler;
@@ -97,10 +103,13 @@ final class Daemon implements AutoCloseable {
         var cgroups = CgroupReader.system();
         var events = new ContainerEvents(registry, 1024);
         var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
-        var containers = new ContainerManager(state, driver, sandboxes, images, images.snapshotter(),
-                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj()), conmon,
-                Map.copyOf(runtimes), new JsonStore<>(root.resolve("containers"), ContainerRecord.class), cgroups, events, steps);
-        resources.add(containers);
+        var table = new ContainerTable(new JsonStore<>(root.resolve("containers"), ContainerRecord.class), events);
+        var bundles = new ContainerBundles(state.resolve("containers"), images.snapshotter(), conmon, MountTable::unmount);
+        var exitMonitor = new ExitMonitor(table, bundles, Map.copyOf(runtimes));
+        resources.add(exitMonitor);
+        var containers = new ContainerManager(table, bundles, exitMonitor, driver, sandboxes, images, images.snapshotter(),
+                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj(), NodeFacts.ofThisNode()), conmon, Map.copyOf(runtimes), cgroups, steps);
+        recover(sandboxes, new ContainerRecovery(table, bundles, images.snapshotter(), Map.copyOf(runtimes), exitMonitor), exitMonitor);
         StateGauges.register(registry, containers, sandboxes);
         var exec = new ContainerExec(containers, conmon);
         var stats = new StatsCollector(containers, images.snapshotter(), cgroups);
@@ -132,6 +141,22 @@ final class Daemon implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted during start-up", e);
         }
+    }
+
+    /**
+     * Start-up recovery, after the managers exist and before anything serves: pods first (containers are
+     * in them), then containers; then the exit monitor handles what it saw meanwhile and all that follows.
+     * The image store recovered as it opened.
+     */
+    private static void recover(SandboxManager sandboxes, ContainerRecovery containers, ExitMonitor exitMonitor) throws IOException {
+        try {
+            sandboxes.recover();
+            containers.recover();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted during recovery", e);
+        }
+        exitMonitor.start();
     }
 
     void awaitTermination() throws InterruptedException {

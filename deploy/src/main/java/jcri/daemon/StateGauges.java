@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import jcri.runtime.container.ContainerManager;
-import jcri.runtime.container.ContainerRecord;
+import jcri.runtime.container.ContainerState;
 import jcri.runtime.sandbox.SandboxManager;
 
 /** Gauges of how many containers ({@code jcri_containers{state}}) and pods ({@code jcri_pod_sandboxes{state}}) are in each state. */
@@ -13,9 +13,9 @@ final class StateGauges {
     }
 
     static void register(MeterRegistry registry, ContainerManager containers, SandboxManager sandboxes) {
-        for (var state : List.of(ContainerRecord.CREATED, ContainerRecord.RUNNING, ContainerRecord.EXITED)) {
-            Gauge.builder("jcri_containers", containers, c -> c.list().stream().filter(r -> r.state().equals(state)).count())
-                    .description("Containers by state").tag("state", state.toLowerCase()).register(registry);
+        for (var state : ContainerState.values()) {
+            Gauge.builder("jcri_containers", containers, c -> c.list().stream().filter(r -> r.state() == state).count())
+                    .description("Containers by state").tag("state", state.name().toLowerCase()).register(registry);
         }
         for (boolean ready : List.of(true, false)) {
             Gauge.builder("jcri_pod_sandboxes", sandboxes, s -> s.list().stream().filter(r -> r.ready() == ready).count())

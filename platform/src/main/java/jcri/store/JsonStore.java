@@ -2,8 +2,10 @@ package jcri.store;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -22,12 +25,15 @@ import java.util.logging.Logger;
  */
 public final class JsonStore<T> {
     private static final Logger LOG = Logger.getLogger(JsonStore.class.getName());
+    private static final String TEMP_SUFFIX = ".tmp";
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .findAndRegisterModules()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path dir;
     private final Class<T> type;
+    /** Numbers each write's temporary file: concurrent writers of one record never share one. */
+    private final AtomicLong writes = new AtomicLong();
 
     public JsonStore(Path dir, Class<T> type) {
         this.dir = dir;
@@ -53,11 +59,11 @@ public final class JsonStore<T> {
 
     private void write(String id, T record) {
         var target = dir.resolve(id + ".json");
-        var temp = dir.resolve("." + id + ".json.tmp");
+        var temp = dir.resolve("." + id + ".json." + writes.incrementAndGet() + TEMP_SUFFIX);
         try {
             try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                channel.write(java.nio.ByteBuffer.wrap(MAPPER.writeValueAsBytes(record)));
+                channel.write(ByteBuffer.wrap(MAPPER.writeValueAsBytes(record)));
                 channel.force(true);
             }
             try {
@@ -69,6 +75,11 @@ public final class JsonStore<T> {
                 d.force(true);
             }
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw new UncheckedIOException("cannot write " + target, e);
         }
     }
@@ -76,7 +87,7 @@ public final class JsonStore<T> {
     public Optional<T> get(String id) {
         try {
             return Optional.of(MAPPER.readValue(dir.resolve(id + ".json").toFile(), type));
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+        } catch (NoSuchFileException | FileNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir.resolve(id + ".json"), e);
@@ -97,7 +108,7 @@ public final class JsonStore<T> {
         try (var files = Files.list(dir)) {
             for (var file : files.toList()) {
                 var name = file.getFileName().toString();
-                if (name.endsWith(".json.tmp")) {
+                if (name.endsWith(TEMP_SUFFIX)) {
                     Files.deleteIfExists(file);
                 } else if (name.endsWith(".json")) {
                     try {

@@ -13,23 +13,25 @@ import jcri.api.v1.HugepageLimit;
 /**
  * Whether this host has the hugetlb cgroup controller. The kubelet sends a hugepage limit for every page size the
  * kernel offers, even where the controller is missing; as containerd ({@code tolerate_missing_hugetlb_controller})
- * and CRI-O, such limits are then dropped, with one warning per daemon, instead of failing every container.
+ * and CRI-O, such limits are then dropped, with one warning (the first time), instead of failing every container.
  */
 public final class HugetlbController {
     private static final Logger LOG = Logger.getLogger(HugetlbController.class.getName());
-    private static final boolean PRESENT = present(Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo"));
-    private static final AtomicBoolean warned = new AtomicBoolean();
+    private final boolean present;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
-    private HugetlbController() {
+    /** The controller where it is {@code present}, its absence where not. */
+    public HugetlbController(boolean present) {
+        this.present = present;
     }
 
-    /** {@code limits} where the controller exists, none (and the daemon's one warning) where it does not. */
-    public static List<HugepageLimit> tolerated(List<HugepageLimit> limits) {
-        return tolerated(limits, PRESENT);
+    /** This host's. */
+    public static HugetlbController ofThisHost() {
+        return new HugetlbController(present(Path.of("/sys/fs/cgroup"), Path.of("/proc/self/mountinfo")));
     }
 
-    /** {@code limits} if the controller is {@code present}, else none, warning the first time. */
-    static List<HugepageLimit> tolerated(List<HugepageLimit> limits, boolean present) {
+    /** {@code limits} if the controller is present, else none, warning the first time. */
+    public List<HugepageLimit> tolerated(List<HugepageLimit> limits) {
         if (present || limits.isEmpty()) {
             return limits;
         }

@@ -1,7 +1,6 @@
 package jcri.runtime.container;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.grpc.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.HexFormat;
 import java.util.OptionalInt;
 import jcri.api.CriException;
+import jcri.runtime.oci.spec.Spec;
 import jcri.store.Trees;
 
 /**
@@ -27,9 +27,8 @@ public final class ContainerExec {
     public static final int MAX_OUTPUT = (16 << 20) - (64 << 10);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FOREVER = Duration.ofDays(3650);
-    /** How long a failed exec start waits for the container's process to be gone, if it is going (conmon reaps it). */
-    private static final int STOP_CHECKS = 20;
-    private static final Duration STOP_CHECK_INTERVAL = Duration.ofMillis(50);
+    /** How long a failed exec start waits for the container's exit to be recorded, if it is going. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(1);
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final ContainerManager containers;
     private final Conmon conmon;
@@ -100,18 +99,16 @@ public final class ContainerExec {
 
     /**
      * Runs {@code start}. When it fails because the container's process ended meanwhile (the runtime then says
-     * something like "write init-p: broken pipe"), the caller hears what the running-check would have said: the
-     * container is not running. Probes that race a container's stop are common and clients expect that answer.
+     * something like "write init-p: broken pipe"; the exit monitor records the exit within the wait), the caller
+     * hears what the running-check would have said: the container is not running. Probes that race a container's
+     * stop are common and clients expect that answer.
      */
-    private static <T> T starting(ContainerRecord record, Start<T> start) throws IOException, InterruptedException {
+    private <T> T starting(ContainerRecord record, Start<T> start) throws IOException, InterruptedException {
         try {
             return start.call();
         } catch (CriException e) {
-            for (int i = 0; i < STOP_CHECKS; i++) {
-                if (!ProcessHandle.of(record.pid()).map(ProcessHandle::isAlive).orElse(false)) {
-                    throw CriException.failedPrecondition("container %s is not running (it stopped as the command started)", record.id());
-                }
-                Thread.sleep(STOP_CHECK_INTERVAL);
+            if (containers.awaitExit(record.id(), STOP_WAIT)) {
+                throw CriException.failedPrecondition("container %s is not running (it stopped as the command started)", record.id());
             }
             throw e;
         }
@@ -187,13 +184,8 @@ public final class ContainerExec {
     }
 
     /** The container's own process settings with {@code cmd} as args. */
-    private static ObjectNode process(Path bundle, List<String> cmd, boolean tty) throws IOException {
-        var spec = (ObjectNode) JSON.readTree(bundle.resolve("config.json").toFile());
-        var process = ((ObjectNode) spec.get("process")).deepCopy();
-        process.put("terminal", tty);
-        var args = process.putArray("args");
-        cmd.forEach(args::add);
-        return process;
+    private static jcri.runtime.oci.spec.Process process(Path bundle, List<String> cmd, boolean tty) throws IOException {
+        return JSON.readValue(bundle.resolve("config.json").toFile(), Spec.class).process().withArgs(cmd, tty);
     }
 
     private static void killDescendants(Path dir) {

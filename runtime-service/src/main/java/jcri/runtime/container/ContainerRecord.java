@@ -11,7 +11,7 @@ import jcri.api.v1.ContainerConfig;
  * @param config the CRI config, protobuf-encoded
  * @param imageId the image's id (config digest)
  * @param imageRef the image as the request named it
- * @param state CREATED, RUNNING or EXITED
+ * @param state where it is in its life
  * @param createdNanos Unix nanoseconds
  * @param startedNanos 0 until started
  * @param finishedNanos 0 until exited
@@ -23,13 +23,9 @@ import jcri.api.v1.ContainerConfig;
  * @param handler runtime handler name
  * @param stopSignal the image's stop signal ("" = SIGTERM)
  */
-public record ContainerRecord(String id, String podId, byte[] config, String imageId, String imageRef, String state,
+public record ContainerRecord(String id, String podId, byte[] config, String imageId, String imageRef, ContainerState state,
                               long createdNanos, long startedNanos, long finishedNanos, int exitCode, String reason,
                               String message, String logPath, long pid, String handler, String stopSignal) {
-    public static final String CREATED = "CREATED";
-    public static final String RUNNING = "RUNNING";
-    public static final String EXITED = "EXITED";
-
     public ContainerConfig parsedConfig() {
         try {
             return ContainerConfig.parseFrom(config);
@@ -39,12 +35,12 @@ public record ContainerRecord(String id, String podId, byte[] config, String ima
     }
 
     ContainerRecord started(long now) {
-        return new ContainerRecord(id, podId, config, imageId, imageRef, RUNNING, createdNanos, now, 0, 0, "", "",
+        return new ContainerRecord(id, podId, config, imageId, imageRef, ContainerState.RUNNING, createdNanos, now, 0, 0, "", "",
                 logPath, pid, handler, stopSignal);
     }
 
     ContainerRecord exited(long finished, int code, String why, String detail) {
-        return new ContainerRecord(id, podId, config, imageId, imageRef, EXITED, createdNanos, startedNanos, finished, code,
+        return new ContainerRecord(id, podId, config, imageId, imageRef, ContainerState.EXITED, createdNanos, startedNanos, finished, code,
                 why, detail, logPath, pid, handler, stopSignal);
     }
 }

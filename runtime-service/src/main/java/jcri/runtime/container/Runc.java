@@ -11,16 +11,12 @@ import jcri.api.CriException;
 import jcri.process.Command;
 
 /** The runc-compatible OCI runtime CLI (runc, crun) for one handler: start, kill, delete, state, update. */
-public final class Runc {
+public final class Runc implements OciRuntime {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private final Path binary;
     private final Path root;
     private final boolean systemdCgroup;
-
-    /** The state runc reports for a container. */
-    public record State(String status, long pid) {
-    }
 
     public Runc(Path binary, Path root, boolean systemdCgroup) {
         this.binary = binary;
@@ -45,7 +41,7 @@ public final class Runc {
         run("start", id);
     }
 
-    /** Sends {@code signal} (a name like TERM or a number); {@code all} signals every process of the container. */
+    @Override
     public void kill(String id, String signal, boolean all) throws IOException, InterruptedException {
         var result = Command.run(command(all ? List.of("kill", "--all", id, signal) : List.of("kill", id, signal)), TIMEOUT);
         if (!result.ok() && !notRunning(result.error())) {
@@ -53,7 +49,7 @@ public final class Runc {
         }
     }
 
-    /** Deletes the runtime's record of the container (forcefully, killing it if it still runs); unknown ids are fine. */
+    @Override
     public void delete(String id) throws IOException, InterruptedException {
         var result = Command.run(command(List.of("delete", "--force", id)), TIMEOUT);
         if (!result.ok() && !result.error().contains("does not exist") && !result.error().contains("not exist")) {
@@ -61,6 +57,7 @@ public final class Runc {
         }
     }
 
+    @Override
     public Optional<State> state(String id) throws IOException, InterruptedException {
         var result = Command.run(command(List.of("state", id)), TIMEOUT);
         if (!result.ok()) {

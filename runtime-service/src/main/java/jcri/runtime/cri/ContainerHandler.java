@@ -175,10 +175,9 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
 
     private static ContainerState state(ContainerRecord record) {
         return switch (record.state()) {
-            case ContainerRecord.CREATED -> ContainerState.CONTAINER_CREATED;
-            case ContainerRecord.RUNNING -> ContainerState.CONTAINER_RUNNING;
-            case ContainerRecord.EXITED -> ContainerState.CONTAINER_EXITED;
-            default -> ContainerState.CONTAINER_UNKNOWN;
+            case CREATED -> ContainerState.CONTAINER_CREATED;
+            case RUNNING -> ContainerState.CONTAINER_RUNNING;
+            case EXITED -> ContainerState.CONTAINER_EXITED;
         };
     }
 }

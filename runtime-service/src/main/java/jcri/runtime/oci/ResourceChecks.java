@@ -1,7 +1,5 @@
 package jcri.runtime.oci;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.regex.Pattern;
 import jcri.api.CriException;
 import jcri.api.v1.LinuxContainerResources;
@@ -13,13 +11,12 @@ import jcri.api.v1.LinuxContainerResources;
 final class ResourceChecks {
     private static final Pattern CPU_LIST = Pattern.compile("\\d+(-\\d+)?(,\\d+(-\\d+)?)*");
     private static final Pattern PAGE_SIZE = Pattern.compile("\\d+[KMG]B");
-    /** Whether /sys/fs/cgroup is the v2 unified hierarchy itself (not v1 controllers, as on hybrid hosts); as PodCgroup tells. */
-    private static final boolean UNIFIED_HOST = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
 
     private ResourceChecks() {
     }
 
-    static void check(LinuxContainerResources r) {
+    /** Refuses a bad value in {@code r}; {@code unifiedHost}: /sys/fs/cgroup is the v2 unified hierarchy itself (not v1 controllers, as on hybrid hosts). */
+    static void check(LinuxContainerResources r, boolean unifiedHost) {
         require(r.getCpuShares() == 0 || r.getCpuShares() >= 2 && r.getCpuShares() <= 262_144,
                 "cpu_shares must be 0 (unset) or 2 to 262144, got %d", r.getCpuShares());
         require(r.getCpuQuota() == 0 || r.getCpuQuota() == -1 || r.getCpuQuota() >= 1000,
@@ -35,7 +32,7 @@ final class ResourceChecks {
                 "cpuset_cpus must be a CPU list such as 0-3,6, got '%s'", r.getCpusetCpus());
         require(r.getCpusetMems().isEmpty() || CPU_LIST.matcher(r.getCpusetMems()).matches(),
                 "cpuset_mems must be a node list such as 0-1, got '%s'", r.getCpusetMems());
-        require(r.getUnifiedCount() == 0 || UNIFIED_HOST,
+        require(r.getUnifiedCount() == 0 || unifiedHost,
                 "unified resources %s need the cgroup v2 unified hierarchy; this node's controllers are cgroup v1", r.getUnifiedMap().keySet());
         for (var key : r.getUnifiedMap().keySet()) {
             require(!key.isEmpty() && !key.contains("/") && !key.equals(".") && !key.equals(".."),

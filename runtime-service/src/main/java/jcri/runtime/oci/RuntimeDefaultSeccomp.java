@@ -1,18 +1,19 @@
 package jcri.runtime.oci;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import jcri.runtime.oci.spec.Seccomp;
 
 /**
  * jcri's {@code RuntimeDefault} seccomp profile, an allow-list: every syscall fails with EPERM but
@@ -23,7 +24,6 @@ import java.util.Objects;
  * fails with ENOSYS so that callers fall back to {@code clone}.
  */
 final class RuntimeDefaultSeccomp {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int EPERM = 1;
     private static final int ENOSYS = 38;
     /** CLONE_NEWNS, CLONE_NEWCGROUP, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET. */
@@ -66,41 +66,38 @@ final class RuntimeDefaultSeccomp {
         };
     }
 
-    /** The profile for a container holding {@code capabilities} on this host. */
-    static ObjectNode profile(Collection<String> capabilities) {
-        return profile(capabilities, architectures(System.getProperty("os.arch")));
-    }
-
-    static ObjectNode profile(Collection<String> capabilities, List<String> architectures) {
-        var profile = JSON.createObjectNode();
-        profile.put("defaultAction", "SCMP_ACT_ERRNO").put("defaultErrnoRet", EPERM);
-        architectures.forEach(profile.putArray("architectures")::add);
-        var rules = profile.putArray("syscalls");
-        var allowed = rules.addObject().put("action", "SCMP_ACT_ALLOW").putArray("names");
+    /** The profile for a container holding {@code capabilities} on a host of {@code architectures}. */
+    static Seccomp profile(Collection<String> capabilities, List<String> architectures) {
+        var allowed = new ArrayList<String>();
         TABLE.entrySet().stream()
                 .filter(e -> e.getValue().isEmpty() || e.getValue().stream().anyMatch(capabilities::contains))
                 .map(Map.Entry::getKey).sorted().forEach(allowed::add);
+        var rules = new ArrayList<Seccomp.Syscall>();
+        rules.add(rule("SCMP_ACT_ALLOW", null, allowed, null));
         if (capabilities.contains("CAP_SYS_ADMIN")) {
-            List.of("clone", "clone3", "unshare").forEach(allowed::add);
+            allowed.addAll(List.of("clone", "clone3", "unshare"));
         } else {
-            allowMasked(rules.addObject(), "clone", CLONE_NAMESPACES);
-            allowMasked(rules.addObject(), "unshare", UNSHARE_NAMESPACES);
-            rules.addObject().put("action", "SCMP_ACT_ERRNO").put("errnoRet", ENOSYS).putArray("names").add("clone3");
+            rules.add(allowMasked("clone", CLONE_NAMESPACES));
+            rules.add(allowMasked("unshare", UNSHARE_NAMESPACES));
+            rules.add(rule("SCMP_ACT_ERRNO", ENOSYS, List.of("clone3"), null));
         }
-        PERSONAS.forEach(p -> allowEqual(rules.addObject(), "personality", p));
-        SOCKET_FAMILIES.forEach(f -> allowEqual(rules.addObject(), "socket", f));
-        return profile;
+        PERSONAS.forEach(p -> rules.add(allowEqual("personality", p)));
+        SOCKET_FAMILIES.forEach(f -> rules.add(allowEqual("socket", f)));
+        return new Seccomp("SCMP_ACT_ERRNO", EPERM, List.copyOf(architectures), null, null, null, List.copyOf(rules), Map.of());
+    }
+
+    private static Seccomp.Syscall rule(String action, Integer errnoRet, List<String> names, Seccomp.Arg arg) {
+        return new Seccomp.Syscall(action, errnoRet, names, arg == null ? null : List.of(arg), Map.of());
     }
 
     /** Allows {@code syscall} when its first argument has none of the bits in {@code mask}. */
-    private static void allowMasked(ObjectNode rule, String syscall, long mask) {
-        rule.put("action", "SCMP_ACT_ALLOW").putArray("names").add(syscall);
-        rule.putArray("args").addObject().put("index", 0).put("value", mask).put("valueTwo", 0).put("op", "SCMP_CMP_MASKED_EQ");
+    private static Seccomp.Syscall allowMasked(String syscall, long mask) {
+        return rule("SCMP_ACT_ALLOW", null, List.of(syscall),
+                new Seccomp.Arg(0, BigInteger.valueOf(mask), BigInteger.ZERO, "SCMP_CMP_MASKED_EQ"));
     }
 
     /** Allows {@code syscall} when its first argument is {@code value}. */
-    private static void allowEqual(ObjectNode rule, String syscall, long value) {
-        rule.put("action", "SCMP_ACT_ALLOW").putArray("names").add(syscall);
-        rule.putArray("args").addObject().put("index", 0).put("value", value).put("op", "SCMP_CMP_EQ");
+    private static Seccomp.Syscall allowEqual(String syscall, long value) {
+        return rule("SCMP_ACT_ALLOW", null, List.of(syscall), new Seccomp.Arg(0, BigInteger.valueOf(value), null, "SCMP_CMP_EQ"));
     }
 }

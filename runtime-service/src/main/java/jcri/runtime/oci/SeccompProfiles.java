@@ -1,8 +1,7 @@
 package jcri.runtime.oci;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +9,15 @@ import java.util.List;
 import jcri.api.CriException;
 import jcri.api.v1.LinuxContainerSecurityContext;
 import jcri.api.v1.SecurityProfile;
+import jcri.runtime.oci.spec.Seccomp;
 
 /**
  * Seccomp profiles for the OCI spec: jcri's {@code RuntimeDefault} allow-list ({@link RuntimeDefaultSeccomp}),
- * a {@code Localhost} profile read from the node and used as given, or none for {@code Unconfined}.
+ * a {@code Localhost} profile read from the node and used as given (fields the record does not name kept as found),
+ * or none for {@code Unconfined}.
  */
 public final class SeccompProfiles {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private SeccompProfiles() {
     }
@@ -27,14 +28,14 @@ public final class SeccompProfiles {
      * deprecated {@code seccomp_profile_path}) runs unconfined: the CRI says so, and the kubelet
      * asks for {@code RuntimeDefault} explicitly when the pod wants it.
      */
-    public static ObjectNode forContext(LinuxContainerSecurityContext security, List<String> capabilities) {
+    public static Seccomp forContext(LinuxContainerSecurityContext security, List<String> capabilities, List<String> architectures) {
         if (security.hasSeccomp()) {
-            return forProfile(security.getSeccomp(), capabilities);
+            return forProfile(security.getSeccomp(), capabilities, architectures);
         }
         var path = security.getSeccompProfilePath();
         return switch (path) {
             case "", "unconfined" -> null;
-            case "runtime/default", "docker/default" -> RuntimeDefaultSeccomp.profile(capabilities);
+            case "runtime/default", "docker/default" -> RuntimeDefaultSeccomp.profile(capabilities, architectures);
             default -> {
                 if (!path.startsWith("localhost/")) {
                     throw CriException.invalid("seccomp_profile_path '%s' is none of unconfined, runtime/default, "
@@ -46,22 +47,22 @@ public final class SeccompProfiles {
     }
 
     /** The {@code linux.seccomp} section for {@code profile}, or null for none. */
-    private static ObjectNode forProfile(SecurityProfile profile, List<String> capabilities) {
+    private static Seccomp forProfile(SecurityProfile profile, List<String> capabilities, List<String> architectures) {
         return switch (profile.getProfileType()) {
             case Unconfined -> null;
             case Localhost -> localhost(profile.getLocalhostRef());
-            case RuntimeDefault, UNRECOGNIZED -> RuntimeDefaultSeccomp.profile(capabilities);
+            case RuntimeDefault, UNRECOGNIZED -> RuntimeDefaultSeccomp.profile(capabilities, architectures);
         };
     }
 
-    private static ObjectNode localhost(String ref) {
+    private static Seccomp localhost(String ref) {
         var path = Path.of(ref.startsWith("localhost/") ? ref.substring("localhost/".length()) : ref);
         try {
-            JsonNode node = JSON.readTree(Files.readString(path));
-            if (!(node instanceof ObjectNode object) || !object.has("defaultAction")) {
+            var profile = JSON.readValue(Files.readString(path), Seccomp.class);
+            if (profile == null || profile.defaultAction() == null) {
                 throw CriException.invalid("seccomp profile %s is not an OCI seccomp profile (no defaultAction)", path);
             }
-            return object;
+            return profile;
         } catch (IOException e) {
             throw CriException.invalid("cannot read seccomp profile %s: %s", path, e.getMessage());
         }

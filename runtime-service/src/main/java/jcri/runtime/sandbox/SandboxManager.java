@@ -48,7 +48,7 @@ public final class SandboxManager implements PodLookup {
     private final Map<String, String> names = new ConcurrentHashMap<>();
 
     public SandboxManager(Settings settings, JsonStore<SandboxRecord> store, NamespacePinner pinner, PodFilesWriter files,
-                          Cni cni, PidNamespaceHolder pidHolder, PodCgroup cgroup, Steps steps) throws IOException {
+                          Cni cni, PidNamespaceHolder pidHolder, PodCgroup cgroup, Steps steps) {
         this.settings = settings;
         this.store = store;
         this.pinner = pinner;
@@ -57,6 +57,13 @@ public final class SandboxManager implements PodLookup {
         this.pidHolder = pidHolder;
         this.steps = steps;
         this.cgroup = cgroup;
+    }
+
+    /**
+     * Start-up recovery, run once before jcrid serves: loads the pod records and releases what a crash
+     * left half-made without one.
+     */
+    public void recover() throws IOException {
         for (var record : store.all()) {
             pods.put(record.id(), record);
             names.put(nameKey(record.parsedConfig()), record.id());

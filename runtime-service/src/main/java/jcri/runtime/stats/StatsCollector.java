@@ -60,7 +60,7 @@ public final class StatsCollector {
     public ContainerSample container(ContainerRecord record) {
         long now = Times.now();
         Optional<CgroupStats> cgroup;
-        if (record.state().equals(ContainerRecord.RUNNING)) {
+        if (record.state() == jcri.runtime.container.ContainerState.RUNNING) {
             cgroup = cgroup(record);
         } else {
             forget(record.id());

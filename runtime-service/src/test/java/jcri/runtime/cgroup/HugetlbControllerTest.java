@@ -48,10 +48,11 @@ class HugetlbControllerTest {
         var logger = Logger.getLogger(HugetlbController.class.getName());
         logger.addHandler(handler);
         try {
-            assertEquals(LIMITS, HugetlbController.tolerated(LIMITS, true));
+            assertEquals(LIMITS, new HugetlbController(true).tolerated(LIMITS));
             assertEquals(List.of(), warnings);
-            assertEquals(List.of(), HugetlbController.tolerated(LIMITS, false));
-            assertEquals(List.of(), HugetlbController.tolerated(LIMITS, false));
+            var absent = new HugetlbController(false);
+            assertEquals(List.of(), absent.tolerated(LIMITS));
+            assertEquals(List.of(), absent.tolerated(LIMITS));
             assertEquals(1, warnings.size(), "one warning per daemon: " + warnings);
         } finally {
             logger.removeHandler(handler);

@@ -5,48 +5,40 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.StreamSupport;
 import jcri.api.v1.LinuxContainerSecurityContext;
 import jcri.api.v1.SecurityProfile;
+import jcri.runtime.oci.spec.Seccomp;
 import org.junit.jupiter.api.Test;
 
 class RuntimeDefaultSeccompTest {
     private static final List<String> DEFAULT_CAPS = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
             "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_CHROOT",
             "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP");
+    private static final List<String> X86 = RuntimeDefaultSeccomp.architectures("amd64");
 
-    private static ObjectNode runtimeDefault(List<String> caps) {
+    private static Seccomp runtimeDefault(List<String> caps) {
         return SeccompProfiles.forContext(LinuxContainerSecurityContext.newBuilder()
-                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault)).build(), caps);
+                .setSeccomp(SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.RuntimeDefault)).build(), caps, X86);
     }
 
     /** The syscalls allowed whatever their arguments. */
-    private static Set<String> allowedOutright(ObjectNode profile) {
-        var names = new ArrayList<String>();
-        for (var rule : profile.get("syscalls")) {
-            if (rule.get("action").asText().equals("SCMP_ACT_ALLOW") && !rule.has("args")) {
-                rule.get("names").forEach(n -> names.add(n.asText()));
-            }
-        }
-        return Set.copyOf(names);
+    private static Set<String> allowedOutright(Seccomp profile) {
+        return Set.copyOf(profile.syscalls().stream().filter(r -> r.action().equals("SCMP_ACT_ALLOW") && r.args() == null)
+                .flatMap(r -> r.names().stream()).toList());
     }
 
-    private static List<JsonNode> rulesFor(ObjectNode profile, String syscall) {
-        return StreamSupport.stream(profile.get("syscalls").spliterator(), false)
-                .filter(r -> StreamSupport.stream(r.get("names").spliterator(), false).anyMatch(n -> n.asText().equals(syscall)))
-                .toList();
+    private static List<Seccomp.Syscall> rulesFor(Seccomp profile, String syscall) {
+        return profile.syscalls().stream().filter(r -> r.names().contains(syscall)).toList();
     }
 
     @Test
     void anAllowListThatRefusesWithEperm() {
         var profile = runtimeDefault(DEFAULT_CAPS);
-        assertEquals("SCMP_ACT_ERRNO", profile.get("defaultAction").asText());
-        assertEquals(1, profile.get("defaultErrnoRet").asInt());
+        assertEquals("SCMP_ACT_ERRNO", profile.defaultAction());
+        assertEquals(1, profile.defaultErrnoRet());
         var allowed = allowedOutright(profile);
         assertTrue(allowed.containsAll(List.of("read", "write", "execve", "openat", "mmap", "futex", "epoll_wait", "rt_sigaction")));
         for (var refused : List.of("io_uring_setup", "io_uring_enter", "io_uring_register", "keyctl", "add_key", "userfaultfd",
@@ -70,14 +62,14 @@ class RuntimeDefaultSeccompTest {
         var profile = runtimeDefault(DEFAULT_CAPS);
         var clone = rulesFor(profile, "clone");
         assertEquals(1, clone.size(), clone.toString());
-        var arg = clone.getFirst().get("args").get(0);
-        assertEquals("SCMP_CMP_MASKED_EQ", arg.get("op").asText());
-        assertEquals(0x7E020000L, arg.get("value").asLong(), "every CLONE_NEW* flag is in the mask");
-        assertEquals(0, arg.get("valueTwo").asLong());
-        assertEquals(0x7E020080L, rulesFor(profile, "unshare").getFirst().get("args").get(0).get("value").asLong());
+        var arg = clone.getFirst().args().getFirst();
+        assertEquals("SCMP_CMP_MASKED_EQ", arg.op());
+        assertEquals(BigInteger.valueOf(0x7E020000L), arg.value(), "every CLONE_NEW* flag is in the mask");
+        assertEquals(BigInteger.ZERO, arg.valueTwo());
+        assertEquals(BigInteger.valueOf(0x7E020080L), rulesFor(profile, "unshare").getFirst().args().getFirst().value());
         var clone3 = rulesFor(profile, "clone3");
-        assertEquals("SCMP_ACT_ERRNO", clone3.getFirst().get("action").asText());
-        assertEquals(38, clone3.getFirst().get("errnoRet").asInt());
+        assertEquals("SCMP_ACT_ERRNO", clone3.getFirst().action());
+        assertEquals(38, clone3.getFirst().errnoRet());
     }
 
     @Test
@@ -87,9 +79,9 @@ class RuntimeDefaultSeccompTest {
         assertEquals(List.of(1L, 2L, 10L, 16L, 17L), firstArgs(profile, "socket"));
     }
 
-    private static List<Long> firstArgs(ObjectNode profile, String syscall) {
-        return rulesFor(profile, syscall).stream().peek(r -> assertEquals("SCMP_CMP_EQ", r.get("args").get(0).get("op").asText()))
-                .map(r -> r.get("args").get(0).get("value").asLong()).toList();
+    private static List<Long> firstArgs(Seccomp profile, String syscall) {
+        return rulesFor(profile, syscall).stream().peek(r -> assertEquals("SCMP_CMP_EQ", r.args().getFirst().op()))
+                .map(r -> r.args().getFirst().value().longValueExact()).toList();
     }
 
     @Test
@@ -98,14 +90,14 @@ class RuntimeDefaultSeccompTest {
         assertEquals(List.of("SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"), RuntimeDefaultSeccomp.architectures("aarch64"));
         assertThrows(IllegalStateException.class, () -> RuntimeDefaultSeccomp.architectures("riscv64"));
         var arm = RuntimeDefaultSeccomp.profile(DEFAULT_CAPS, RuntimeDefaultSeccomp.architectures("aarch64"));
-        assertEquals(2, arm.get("architectures").size());
+        assertEquals(2, arm.architectures().size());
         assertTrue(allowedOutright(arm).containsAll(List.of("set_tls", "cacheflush", "arm_fadvise64_64")));
     }
 
     @Test
     void unconfinedAndNoProfileGetNone() {
-        assertEquals(null, SeccompProfiles.forContext(LinuxContainerSecurityContext.getDefaultInstance(), DEFAULT_CAPS));
+        assertEquals(null, SeccompProfiles.forContext(LinuxContainerSecurityContext.getDefaultInstance(), DEFAULT_CAPS, X86));
         assertEquals(null, SeccompProfiles.forContext(LinuxContainerSecurityContext.newBuilder().setSeccomp(
-                SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.Unconfined)).build(), DEFAULT_CAPS));
+                SecurityProfile.newBuilder().setProfileType(SecurityProfile.ProfileType.Unconfined)).build(), DEFAULT_CAPS, X86));
     }
 }

@@ -1,0 +1,93 @@
+package jcri.runtime.container;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+import jcri.runtime.cgroup.CgroupReader;
+import jcri.snapshot.SnapshotException;
+import jcri.snapshot.Snapshotter;
+import jcri.store.Trees;
+
+/**
+ * The containers' bundle dirs ({@code <state>/containers/<id>}: config.json, rootfs, conmon's files,
+ * the memory cgroup's path) and what each holds on the node until it is released.
+ */
+public final class ContainerBundles {
+    /** File in the bundle naming the container's memory cgroup, for OOM checks after it exits. */
+    private static final String MEMORY_CGROUP = "memory-cgroup";
+
+    private final Path dir;
+    private final Snapshotter snapshots;
+    private final Conmon conmon;
+    private final Consumer<Path> unmount;
+
+    /** {@code unmount} takes every mount off a path (and is quiet when nothing is mounted there). */
+    public ContainerBundles(Path dir, Snapshotter snapshots, Conmon conmon, Consumer<Path> unmount) throws IOException {
+        this.dir = Files.createDirectories(dir);
+        this.snapshots = snapshots;
+        this.conmon = conmon;
+        this.unmount = unmount;
+    }
+
+    /** The container's bundle dir. */
+    public Path path(String id) {
+        return dir.resolve(id);
+    }
+
+    /** Every bundle dir's name. */
+    java.util.List<String> ids() throws IOException {
+        try (var dirs = Files.list(dir)) {
+            return dirs.map(d -> d.getFileName().toString()).toList();
+        }
+    }
+
+    /** Where conmon writes each container's exit file. */
+    Path exitDir() {
+        return conmon.exitDir();
+    }
+
+    /** conmon's exit file for the container ({@code <exit dir>/<id>}). */
+    Path exitFile(String id) {
+        return exitDir().resolve(id);
+    }
+
+    /** Notes the memory cgroup the container's process {@code memoryCgroup} is in, if it has one. */
+    void recordMemoryCgroup(String id, Optional<Path> memoryCgroup) throws IOException {
+        if (memoryCgroup.isPresent()) {
+            Files.writeString(path(id).resolve(MEMORY_CGROUP), memoryCgroup.get().toString());
+        }
+    }
+
+    /** True if the OOM killer took a process of the container (its memory cgroup outlives it until removal). */
+    boolean oomKilled(String id) {
+        try {
+            var file = path(id).resolve(MEMORY_CGROUP);
+            return Files.exists(file) && CgroupReader.oomKills(Path.of(Files.readString(file).strip())) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Releases what a container holds on the node once its runtime state is gone: the rootfs mount,
+     * its writable snapshot (when one was made), the bundle, conmon's exit file and attach-socket link.
+     */
+    void release(String id, boolean snapshot) throws IOException {
+        var bundle = path(id);
+        unmount.accept(bundle.resolve("rootfs"));
+        if (snapshot) {
+            try {
+                snapshots.remove(id);
+            } catch (SnapshotException e) {
+                if (e.reason() != SnapshotException.Reason.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        Trees.delete(bundle);
+        Files.deleteIfExists(exitFile(id));
+        conmon.forget(id);
+    }
+}

@@ -1,0 +1,146 @@
+package jcri.runtime.container;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import jcri.process.ProcessIdentity;
+import jcri.runtime.Times;
+
+/**
+ * Turns what tells of a container's end into {@link ContainerTable#update}s: conmon's exit file
+ * (inotify on the exit dir), an OOM kill (the container's memory cgroup) and a conmon that died
+ * without writing one (checked every two seconds, and after inotify's queue overflowed, which also
+ * catches an exit whose event was lost). conmon is known by its {@link ConmonIdentity}, never by a bare pid.
+ */
+public final class ExitMonitor implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ExitMonitor.class.getName());
+    private static final long TICK_NANOS = 2_000_000_000L;
+
+    private final ContainerTable table;
+    private final ContainerBundles bundles;
+    private final Map<String, ? extends OciRuntime> runtimes;
+    private final WatchService watch;
+    private Thread thread;
+
+    /** Starts watching the exit dir at once, so no exit file is missed; events are handled from {@link #start}. */
+    public ExitMonitor(ContainerTable table, ContainerBundles bundles, Map<String, ? extends OciRuntime> runtimes) throws IOException {
+        this.table = table;
+        this.bundles = bundles;
+        this.runtimes = runtimes;
+        this.watch = FileSystems.getDefault().newWatchService();
+        bundles.exitDir().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+    }
+
+    /** Handles exit files and checks monitors from now on, in a thread of its own. */
+    public synchronized void start() {
+        if (thread == null) {
+            thread = Thread.ofPlatform().daemon().name("exit-monitor").start(this::run);
+        }
+    }
+
+    private void run() {
+        try {
+            long lastTick = System.nanoTime();
+            while (true) {
+                var key = watch.poll(2, TimeUnit.SECONDS);
+                if (System.nanoTime() - lastTick >= TICK_NANOS) {
+                    lastTick = System.nanoTime();
+                    checkMonitors();
+                }
+                if (key == null) {
+                    continue;
+                }
+                for (var event : key.pollEvents()) {
+                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+                        checkMonitors(); // the kernel's queue overflowed: look at every container instead
+                    } else if (event.context() instanceof Path file && !file.toString().startsWith(".")) {
+                        exitFileChanged(file.toString());
+                    }
+                }
+                key.reset();
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closing
+        }
+    }
+
+    /**
+     * Records the exit conmon wrote for container {@code id}: the code, the file's modification time as
+     * the finish (never before the start), OOMKilled if the OOM killer took one of its processes. An
+     * empty file is ignored: conmon is still writing it, and its modification brings another call.
+     */
+    void exitFileChanged(String id) {
+        var record = table.find(id);
+        var file = bundles.exitFile(id);
+        if (record.isEmpty() || record.get().state() == ContainerState.EXITED || !Files.exists(file)) {
+            return;
+        }
+        try {
+            var text = Files.readString(file).strip();
+            if (text.isEmpty()) {
+                return;
+            }
+            int code = Integer.parseInt(text);
+            long finished = Math.max(Times.nanos(Files.getLastModifiedTime(file).toInstant()), record.get().startedNanos());
+            boolean oom = bundles.oomKilled(id);
+            var reason = oom ? ContainerTable.OOM_KILLED : code == 0 ? "Completed" : "Error";
+            table.update(record.get().exited(finished, code, reason, oom ? "the kernel's OOM killer ended a process of the container" : ""));
+        } catch (IOException | NumberFormatException e) {
+            LOG.warning("cannot read exit file " + file + ": " + e);
+        }
+    }
+
+    /**
+     * Finds containers whose conmon died without writing an exit file: nothing would ever report
+     * them, so the orphaned container is killed and recorded exited (137) with the reason.
+     */
+    void checkMonitors() {
+        for (var record : table.list()) {
+            if (record.state() == ContainerState.EXITED) {
+                continue;
+            }
+            try {
+                checkMonitor(record);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.fine(() -> "cannot check the monitor of " + record.id() + ": " + e);
+            }
+        }
+    }
+
+    private void checkMonitor(ContainerRecord record) throws IOException, InterruptedException {
+        var bundle = bundles.path(record.id());
+        if (ConmonIdentity.alive(bundle)) {
+            return;
+        }
+        exitFileChanged(record.id());
+        var current = table.find(record.id());
+        if (current.isEmpty() || current.get().state() == ContainerState.EXITED) {
+            return;
+        }
+        var monitor = ConmonIdentity.read(bundle).map(ProcessIdentity::pid).map(pid -> "conmon (pid " + pid + ")").orElse("conmon");
+        LOG.warning(monitor + " of container " + record.id() + " died; killing the container");
+        OciRuntime.of(runtimes, record.handler()).kill(record.id(), "KILL", true);
+        table.update(current.get().exited(Times.now(), 137, "Error",
+                monitor + ", the container's monitor, died; the container was killed"));
+    }
+
+    @Override
+    public void close() throws IOException {
+        watch.close();
+        synchronized (this) {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package jcri.runtime.oci.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code linux} section. {@code rootfsPropagation}, {@code maskedPaths}, {@code readonlyPaths} and {@code seccomp}
+ * are null when not written.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Linux(String rootfsPropagation, List<Namespace> namespaces, String cgroupsPath, Resources resources,
+                    List<Device> devices, Map<String, String> sysctl, List<String> maskedPaths, List<String> readonlyPaths,
+                    Seccomp seccomp) {
+    /** A namespace of its own ({@code path} null) or one to join. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Namespace(String type, String path) {
+    }
+
+    /** A device node created in the container. */
+    public record Device(String path, String type, long major, long minor, int fileMode, int uid, int gid) {
+    }
+}

@@ -1,0 +1,171 @@
+package jcri.runtime.container;
+
+import static jcri.runtime.container.ContainerFixture.gone;
+import static jcri.runtime.container.ContainerFixture.live;
+import static jcri.runtime.container.TestRecords.id;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import jcri.process.ProcessIdentity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The exit monitor's decisions, with a fake OCI runtime and real (test-made) exit files and processes. */
+class ExitMonitorWithFakeRuntimeTest {
+    private static final long START = 1_700_000_000_000_000_000L;
+    @TempDir
+    Path dir;
+    private ContainerFixture f;
+    private ExitMonitor monitor;
+
+    @BeforeEach
+    void monitor() throws Exception {
+        f = new ContainerFixture(dir);
+        monitor = new ExitMonitor(f.table, f.bundles, f.runtimes);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        monitor.close();
+    }
+
+    @Test
+    void exitCodeZeroIsCompletedAtTheExitFilesTime() throws Exception {
+        var record = f.running(1, START, live());
+        f.exitFile(record.id(), "0", START + 5_000_000_000L);
+        monitor.exitFileChanged(record.id());
+        var exited = f.record(record.id());
+        assertEquals(ContainerState.EXITED, exited.state());
+        assertEquals(0, exited.exitCode());
+        assertEquals("Completed", exited.reason());
+        assertEquals(START + 5_000_000_000L, exited.finishedNanos());
+    }
+
+    @Test
+    void anyOtherCodeIsAnError() throws Exception {
+        var record = f.running(1, START, live());
+        f.exitFile(record.id(), "42\n", START + 1_000);
+        monitor.exitFileChanged(record.id());
+        assertEquals(42, f.record(record.id()).exitCode());
+        assertEquals("Error", f.record(record.id()).reason());
+    }
+
+    @Test
+    void theFinishIsNeverBeforeTheStart() throws Exception {
+        var record = f.running(1, START, live());
+        f.exitFile(record.id(), "1", START - 3_000_000_000L);
+        monitor.exitFileChanged(record.id());
+        assertEquals(START, f.record(record.id()).finishedNanos());
+    }
+
+    @Test
+    void anEmptyExitFileIsIgnoredUntilConmonHasWrittenIt() throws Exception {
+        var record = f.running(1, START, live());
+        f.exitFile(record.id(), "", START + 1_000);
+        monitor.exitFileChanged(record.id());
+        assertEquals(ContainerState.RUNNING, f.record(record.id()).state());
+        f.exitFile(record.id(), "3", START + 2_000);
+        monitor.exitFileChanged(record.id());
+        assertEquals(3, f.record(record.id()).exitCode());
+    }
+
+    @Test
+    void anOomKillIsReportedAsOomKilled() throws Exception {
+        var record = f.running(1, START, live());
+        var cgroup = Files.createDirectories(dir.resolve("cgroup"));
+        Files.writeString(cgroup.resolve("memory.events"), "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
+        f.bundles.recordMemoryCgroup(record.id(), java.util.Optional.of(cgroup));
+        f.exitFile(record.id(), "137", START + 1_000);
+        monitor.exitFileChanged(record.id());
+        var exited = f.record(record.id());
+        assertEquals(ContainerTable.OOM_KILLED, exited.reason());
+        assertEquals(137, exited.exitCode());
+        assertEquals(1.0, f.registry.get("jcri_container_oom_kills").counter().count());
+    }
+
+    @Test
+    void aMemoryCgroupWithoutOomKillsLeavesTheReasonToTheCode() throws Exception {
+        var record = f.running(1, START, live());
+        var cgroup = Files.createDirectories(dir.resolve("cgroup"));
+        Files.writeString(cgroup.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+        f.bundles.recordMemoryCgroup(record.id(), java.util.Optional.of(cgroup));
+        f.exitFile(record.id(), "137", START + 1_000);
+        monitor.exitFileChanged(record.id());
+        assertEquals("Error", f.record(record.id()).reason());
+    }
+
+    @Test
+    void aContainerWhoseConmonDiedIsKilledAndRecorded137() throws Exception {
+        var conmon = gone();
+        var record = f.running(1, START, conmon);
+        monitor.checkMonitors();
+        assertEquals(List.of("kill " + record.id() + " KILL all"), f.runtime.calls);
+        var exited = f.record(record.id());
+        assertEquals(ContainerState.EXITED, exited.state());
+        assertEquals(137, exited.exitCode());
+        assertEquals("conmon (pid " + conmon.pid() + "), the container's monitor, died; the container was killed", exited.message());
+    }
+
+    @Test
+    void aPidNowUsedByAnotherProcessIsNotTakenForConmon() throws Exception {
+        var now = live();
+        var record = f.running(1, START, new ProcessIdentity(now.pid(), now.startTicks() + 1, now.bootId()));
+        monitor.checkMonitors();
+        assertEquals(List.of("kill " + record.id() + " KILL all"), f.runtime.calls);
+        assertEquals(137, f.record(record.id()).exitCode());
+    }
+
+    @Test
+    void aConmonOfAnEarlierBootIsNotTakenForConmon() throws Exception {
+        var now = live();
+        var record = f.running(1, START, new ProcessIdentity(now.pid(), now.startTicks(), "another-boot"));
+        monitor.checkMonitors();
+        assertEquals(ContainerState.EXITED, f.record(record.id()).state());
+    }
+
+    @Test
+    void aContainerWhoseConmonRunsIsLeftAlone() throws Exception {
+        var record = f.running(1, START, live());
+        monitor.checkMonitors();
+        assertEquals(List.of(), f.runtime.calls);
+        assertEquals(ContainerState.RUNNING, f.record(record.id()).state());
+    }
+
+    @Test
+    void aConmonThatDiedAfterWritingTheExitFileGivesItsCodeNotAKill() throws Exception {
+        var record = f.running(1, START, gone());
+        f.exitFile(record.id(), "9", START + 1_000);
+        monitor.checkMonitors();
+        assertEquals(List.of(), f.runtime.calls);
+        assertEquals(9, f.record(record.id()).exitCode());
+    }
+
+    @Test
+    void exitFilesOfUnknownOrExitedContainersChangeNothing() throws Exception {
+        f.exitFile(id(7), "1", START);
+        monitor.exitFileChanged(id(7));
+        assertEquals(List.of(), f.table.list());
+
+        var record = f.running(1, START, live());
+        f.exitFile(record.id(), "1", START + 1_000);
+        monitor.exitFileChanged(record.id());
+        f.exitFile(record.id(), "2", START + 2_000);
+        monitor.exitFileChanged(record.id());
+        assertEquals(1, f.record(record.id()).exitCode());
+    }
+
+    @Test
+    void onceStartedItRecordsAnExitFileAsItAppears() throws Exception {
+        var record = f.running(1, START, live());
+        monitor.start();
+        Files.writeString(f.conmon.exitDir().resolve(record.id()), "5");
+        assertTrue(f.table.awaitExit(record.id(), Duration.ofSeconds(10)));
+        assertEquals(5, f.record(record.id()).exitCode());
+    }
+}
