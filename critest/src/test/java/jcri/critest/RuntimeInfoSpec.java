@@ -36,6 +36,18 @@ class RuntimeInfoSpec {
     }
 
     @Test
+    void statusListsEveryRuntimeHandlerWithWhatItImplements() {
+        var handlers = cri.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList();
+        var names = handlers.stream().map(h -> h.getName()).toList();
+        assertTrue(names.contains(""), "the default handler is listed under the empty name: " + names);
+        if (!Target.external()) {
+            assertTrue(names.contains("runc"), names.toString());
+            // runc 1.1.5 lists rro among its mount options, and Linux 5.12+ has mount_setattr(2)
+            handlers.forEach(h -> assertTrue(h.getFeatures().getRecursiveReadOnlyMounts(), h.toString()));
+        }
+    }
+
+    @Test
     void runtimeConfigGivesTheCgroupDriver() {
         var config = Target.assumeImplemented(() -> cri.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance()));
         assertTrue(config.hasLinux());

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.util.List;
 import jcri.api.v1.Capability;
 import jcri.api.v1.ContainerConfig;
+import jcri.api.v1.ContainerStatusRequest;
+import jcri.api.v1.ImageSpec;
 import jcri.api.v1.Int64Value;
 import jcri.api.v1.LinuxContainerConfig;
 import jcri.api.v1.LinuxContainerSecurityContext;
@@ -16,7 +18,11 @@ import jcri.api.v1.LinuxSandboxSecurityContext;
 import jcri.api.v1.NamespaceMode;
 import jcri.api.v1.NamespaceOption;
 import jcri.api.v1.PodSandboxConfig;
+import jcri.api.v1.PullImageRequest;
 import jcri.api.v1.SecurityProfile;
+import jcri.api.v1.SupplementalGroupsPolicy;
+import jcri.image.oci.MediaTypes.Compression;
+import jcri.image.testing.LayerBuilder;
 import jcri.image.testing.TestImages;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +68,34 @@ class SecurityContextSpec {
         assertTrue(numeric.getFirst().contains("999"), numeric.toString());
         var named = run("id -u; id -g", LinuxContainerSecurityContext.newBuilder().setRunAsUsername("nobody"));
         assertEquals(List.of("65534", "65534"), named);
+    }
+
+    /**
+     * critest 1.32's SupplementalGroupsPolicy: the image's /etc/group puts www in staff (50000); Merge adds that to the
+     * requested groups, Strict does not, and the container's status says which groups its process has.
+     */
+    @Test
+    void supplementalGroupsPolicyMergeOrStrict() throws Exception {
+        var image = TestRegistry.push("critest/user-groups", "1", TestImages.busyboxBuilder().user("www")
+                .layer(new LayerBuilder().file("etc/group", "root:x:0:\nwww:x:33:\nstaff:x:50000:www\n"), Compression.GZIP).build());
+        cri.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        for (var policy : List.of(SupplementalGroupsPolicy.Merge, SupplementalGroupsPolicy.Strict)) {
+            var pod = Pods.config("groups").build();
+            var podId = Pods.run(cri, pod);
+            pods.add(podId);
+            var config = Pods.shell(cri, "groups", "id -G").setImage(ImageSpec.newBuilder().setImage(image))
+                    .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+                            .addSupplementalGroups(1234).setSupplementalGroupsPolicy(policy))).build();
+            var id = Pods.start(cri, podId, pod, config);
+            var expected = policy == SupplementalGroupsPolicy.Merge ? List.of(33L, 1234L, 50000L) : List.of(33L, 1234L);
+            var groups = Logs.afterExit(cri, id, Pods.log(pod, config)).getFirst().split(" ");
+            assertEquals(expected, java.util.Arrays.stream(groups).map(Long::parseLong).sorted().toList(), policy + " in the process");
+            var user = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus()
+                    .getUser().getLinux();
+            assertEquals(33, user.getUid());
+            assertEquals(33, user.getGid());
+            assertEquals(expected, user.getSupplementalGroupsList().stream().sorted().toList(), policy + " in the status");
+        }
     }
 
     @Test

@@ -104,4 +104,31 @@ class VolumeSpec {
         Target.assertJcriCode(Status.Code.FAILED_PRECONDITION, e);
         assertTrue(e.getStatus().getDescription().contains("shared"), e.getStatus().getDescription());
     }
+
+    /** {@code dir} holding a tmpfs at {@code dir/shared}, mounted read-only at /data, recursively or not. */
+    private Mount readOnlyWithSubmount(boolean recursive) throws Exception {
+        sh("mkdir -p " + dir + "/shared && mount -t tmpfs tmpfs " + dir + "/shared");
+        return Mount.newBuilder().setContainerPath("/data").setHostPath(dir.toString()).setReadonly(true)
+                .setRecursiveReadOnly(recursive).build();
+    }
+
+    @Test
+    void recursiveReadOnlyMountsAreReadOnlyBelowTheirSubmounts() throws Exception {
+        var script = "touch /data/shared/file 2>&1 | grep -q 'Read-only file system' && echo read-only || echo writable";
+        var id = start("rro", script, List.of(readOnlyWithSubmount(true)), false);
+        assertEquals(List.of("read-only"), Logs.afterExit(cri, id, lastLog));
+        sh("umount " + dir + "/shared");
+        var plain = start("ro", script, List.of(readOnlyWithSubmount(false)), false);
+        assertEquals(List.of("writable"), Logs.afterExit(cri, plain, lastLog), "a plain read-only mount leaves submounts as they are");
+    }
+
+    @Test
+    void aRecursiveReadOnlyMountMustBeReadOnlyAndPrivate() throws Exception {
+        var writable = Mount.newBuilder().setContainerPath("/data").setHostPath(dir.toString()).setRecursiveReadOnly(true).build();
+        var e = assertThrows(StatusRuntimeException.class, () -> start("rro-rw", "true", List.of(writable), false));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        var slave = writable.toBuilder().setReadonly(true).setPropagation(MountPropagation.PROPAGATION_HOST_TO_CONTAINER).build();
+        e = assertThrows(StatusRuntimeException.class, () -> start("rro-slave", "true", List.of(slave), false));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+    }
 }

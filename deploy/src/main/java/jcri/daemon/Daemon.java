@@ -14,8 +14,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import jcri.api.v1.ImageServiceGrpc;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.config.JcriConfig;
@@ -33,6 +35,7 @@ import jcri.runtime.container.ContainerTable;
 import jcri.runtime.container.ExitMonitor;
 import jcri.runtime.container.ContainerRecord;
 import jcri.runtime.container.Runc;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.network.Cni;
 import jcri.runtime.oci.Capabilities;
 import jcri.runtime.oci.NodeFacts;
@@ -63,6 +66,7 @@ import jcri.store.JsonStore;
 
 /** jcrid's object graph: every manager and handler is constructed and wired here, and nowhere else. */
 final class Daemon implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final CriServer server;
 
@@ -97,9 +101,15 @@ final class Daemon implements AutoCloseable {
                 new SandboxManager.Settings(state, runtime.handlers().keySet(), runtime.defaultHandler(), runtime.defaultCgroupParent()),
                 new JsonStore<>(root.resolve("pods"), SandboxRecord.class), new NamespacePinner(), new PodFilesWriter(), cni,
                 new PidNamespaceHolder(Path.of("/usr/bin/tini")), new PodCgroup(Path.of("/sys/fs/cgroup"), driver), steps);
-        var runtimes = new java.util.HashMap<String, Runc>();
-        runtime.handlers().forEach((name, handler) -> runtimes.put(name, new Runc(Path.of(handler.path()),
-                handler.root().isEmpty() ? state.resolve("runtime").resolve(name) : Path.of(handler.root()), systemd)));
+        var runtimes = new HashMap<String, Runc>();
+        var kernel = System.getProperty("os.version");
+        runtime.handlers().forEach((name, handler) -> {
+            var features = OciRuntimeFeatures.probe(Path.of(handler.path()), kernel);
+            LOG.info("runtime handler " + name + " (" + handler.path() + ", Linux " + kernel + "): recursive read-only mounts "
+                    + (features.recursiveReadOnly() ? "yes" : "no"));
+            runtimes.put(name, new Runc(Path.of(handler.path()),
+                    handler.root().isEmpty() ? state.resolve("runtime").resolve(name) : Path.of(handler.root()), systemd, features));
+        });
         var cgroups = CgroupReader.system();
         var events = new ContainerEvents(registry, 1024);
         var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
@@ -118,7 +128,8 @@ final class Daemon implements AutoCloseable {
         var streaming = StreamingServer.start(config.streaming(), exec, attach, dialer, registry);
         resources.add(streaming);
         var runtimeFamilies = List.<RuntimeServiceGrpc.AsyncService>of(
-                new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config)),
+                new RuntimeInfoHandler(conditions, new PodCidr(), runtime.cgroupDriver(), toJson(config), handlerFeatures(runtimes),
+                        runtime.defaultHandler()),
                 new PodSandboxHandler(sandboxes, new PodTeardown(sandboxes, containers, runtime.defaultStopTimeoutSeconds())),
                 new ContainerHandler(containers),
                 new ContainerEventsHandler(events, sandboxes),
@@ -170,9 +181,15 @@ final class Daemon implements AutoCloseable {
             try {
                 resource.close();
             } catch (Exception e) {
-                java.util.logging.Logger.getLogger(Daemon.class.getName()).warning("closing " + resource + ": " + e);
+                LOG.warning("closing " + resource + ": " + e);
             }
         }
+    }
+
+    private static Map<String, OciRuntimeFeatures> handlerFeatures(Map<String, Runc> runtimes) {
+        var features = new HashMap<String, OciRuntimeFeatures>();
+        runtimes.forEach((name, runc) -> features.put(name, runc.features()));
+        return features;
     }
 
     private static int ownOomScoreAdj() throws IOException {

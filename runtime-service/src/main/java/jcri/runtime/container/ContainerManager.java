@@ -96,7 +96,7 @@ public final class ContainerManager implements PodContainers {
             steps.run("rootfs_mount", () -> MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs));
             snapshot = true;
             var spec = specs.build(new SpecInput(id, config, pod.config(), image.spec(), rootfs,
-                    namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id)));
+                    namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id), runc.features()));
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
             var logPath = ContainerPlacement.logPath(pod, config, bundle);
             Files.createDirectories(logPath.getParent());
@@ -106,7 +106,8 @@ public final class ContainerManager implements PodContainers {
             ConmonIdentity.record(bundle);
             bundles.recordMemoryCgroup(id, cgroups.memoryCgroup(pid));
             table.add(new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerState.CREATED,
-                    Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal()));
+                    Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal(),
+                    spec.process().user()));
             return id;
         } catch (IOException | InterruptedException | RuntimeException e) {
             try {

@@ -1,7 +1,9 @@
 package jcri.runtime.container;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.google.protobuf.InvalidProtocolBufferException;
 import jcri.api.v1.ContainerConfig;
+import jcri.runtime.oci.spec.Process;
 
 /**
  * A container as persisted.
@@ -22,10 +24,12 @@ import jcri.api.v1.ContainerConfig;
  * @param pid the container's init pid on the host
  * @param handler runtime handler name
  * @param stopSignal the image's stop signal ("" = SIGTERM)
+ * @param user the uid, gid and additional gids its process runs with (absent in records of jcri before 0.2)
  */
 public record ContainerRecord(String id, String podId, byte[] config, String imageId, String imageRef, ContainerState state,
                               long createdNanos, long startedNanos, long finishedNanos, int exitCode, String reason,
-                              String message, String logPath, long pid, String handler, String stopSignal) {
+                              String message, String logPath, long pid, String handler, String stopSignal,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Process.User user) {
     public ContainerConfig parsedConfig() {
         try {
             return ContainerConfig.parseFrom(config);
@@ -36,11 +40,11 @@ public record ContainerRecord(String id, String podId, byte[] config, String ima
 
     ContainerRecord started(long now) {
         return new ContainerRecord(id, podId, config, imageId, imageRef, ContainerState.RUNNING, createdNanos, now, 0, 0, "", "",
-                logPath, pid, handler, stopSignal);
+                logPath, pid, handler, stopSignal, user);
     }
 
     ContainerRecord exited(long finished, int code, String why, String detail) {
         return new ContainerRecord(id, podId, config, imageId, imageRef, ContainerState.EXITED, createdNanos, startedNanos, finished, code,
-                why, detail, logPath, pid, handler, stopSignal);
+                why, detail, logPath, pid, handler, stopSignal, user);
     }
 }

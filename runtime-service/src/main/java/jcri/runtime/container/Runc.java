@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import jcri.api.CriException;
 import jcri.process.Command;
+import jcri.runtime.info.OciRuntimeFeatures;
 
 /** The runc-compatible OCI runtime CLI (runc, crun) for one handler: start, kill, delete, state, update. */
 public final class Runc implements OciRuntime {
@@ -17,15 +18,22 @@ public final class Runc implements OciRuntime {
     private final Path binary;
     private final Path root;
     private final boolean systemdCgroup;
+    private final OciRuntimeFeatures features;
 
-    public Runc(Path binary, Path root, boolean systemdCgroup) {
+    /** {@code features}: what the binary implements, as {@link OciRuntimeFeatures#probe} found at start. */
+    public Runc(Path binary, Path root, boolean systemdCgroup, OciRuntimeFeatures features) {
         this.binary = binary;
         this.root = root;
         this.systemdCgroup = systemdCgroup;
+        this.features = features;
     }
 
     public Path binary() {
         return binary;
+    }
+
+    public OciRuntimeFeatures features() {
+        return features;
     }
 
     /** Global arguments conmon must pass before the command. */

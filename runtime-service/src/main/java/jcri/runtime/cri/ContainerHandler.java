@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import jcri.api.Rpc;
 import java.util.ArrayList;
 import java.util.List;
+import jcri.api.v1.ContainerUser;
+import jcri.api.v1.LinuxContainerUser;
+import jcri.runtime.oci.spec.Process;
+import java.util.LinkedHashSet;
 import jcri.api.v1.Container;
 import jcri.api.v1.ContainerFilter;
 import jcri.api.v1.StreamContainersRequest;
@@ -64,7 +68,10 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
     @Override
     public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> observer) {
         Rpc.unary(observer, () -> {
-            containers.stop(containers.get(request.getContainerId()).id(), Math.max(0, request.getTimeout()));
+            var container = containers.lookup(request.getContainerId()); // an unknown one is stopped already (critest 1.32)
+            if (container.isPresent()) {
+                containers.stop(container.get().id(), Math.max(0, request.getTimeout()));
+            }
             return StopContainerResponse.getDefaultInstance();
         });
     }
@@ -169,6 +176,7 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
                 .putAllLabels(config.getLabelsMap())
                 .putAllAnnotations(config.getAnnotationsMap())
                 .addAllMounts(config.getMountsList())
+                .setUser(user(record.user()))
                 .setLogPath(record.logPath())
                 .build();
     }
@@ -179,5 +187,19 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
             case RUNNING -> ContainerState.CONTAINER_RUNNING;
             case EXITED -> ContainerState.CONTAINER_EXITED;
         };
+    }
+
+    /** The identity the container's process runs with; its groups, as id -G shows them, start with the primary one. */
+    private static ContainerUser user(Process.User user) {
+        if (user == null) {
+            return ContainerUser.getDefaultInstance();
+        }
+        var groups = new LinkedHashSet<Long>();
+        groups.add(user.gid());
+        if (user.additionalGids() != null) {
+            groups.addAll(user.additionalGids());
+        }
+        return ContainerUser.newBuilder().setLinux(LinuxContainerUser.newBuilder().setUid(user.uid()).setGid(user.gid())
+                .addAllSupplementalGroups(groups)).build();
     }
 }

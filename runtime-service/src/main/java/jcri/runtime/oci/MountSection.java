@@ -11,6 +11,7 @@ import java.util.function.Function;
 import jcri.api.CriException;
 import jcri.api.v1.Mount;
 import jcri.api.v1.MountPropagation;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.oci.spec.Spec;
 
 /**
@@ -55,7 +56,7 @@ final class MountSection {
         podFile(mounts, targets, "/etc/hostname", files.hostname(), podFileMode);
         String rootPropagation = null;
         for (Mount m : c.getMountsList()) {
-            mounts.add(bind(m, c.getMetadata().getName()));
+            mounts.add(bind(m, c.getMetadata().getName(), in.runtime()));
             if (m.getPropagation() == MountPropagation.PROPAGATION_BIDIRECTIONAL) {
                 rootPropagation = "rshared";
             } else if (m.getPropagation() == MountPropagation.PROPAGATION_HOST_TO_CONTAINER && rootPropagation == null) {
@@ -71,10 +72,11 @@ final class MountSection {
         }
     }
 
-    private Spec.Mount bind(Mount m, String container) throws IOException {
+    private Spec.Mount bind(Mount m, String container, OciRuntimeFeatures runtime) throws IOException {
         if (m.getContainerPath().isEmpty() || m.getHostPath().isEmpty()) {
             throw CriException.invalid("a mount of container %s lacks its container or host path", container);
         }
+        var mode = readOnlyOption(m, runtime);
         var host = Path.of(m.getHostPath());
         if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(host);
@@ -82,7 +84,29 @@ final class MountSection {
         var source = host.toRealPath();
         requirePropagation(m, source);
         return new Spec.Mount(m.getContainerPath(), "bind", source.toString(),
-                List.of("rbind", propagationOption(m.getPropagation()), m.getReadonly() ? "ro" : "rw"));
+                List.of("rbind", propagationOption(m.getPropagation()), mode));
+    }
+
+    /**
+     * {@code rro} (read-only all the way down, mounts below the host path included), {@code ro} or {@code rw}. A
+     * recursive read-only mount must be read-only and private, as the CRI says, and needs a runtime that implements it.
+     */
+    static String readOnlyOption(Mount m, OciRuntimeFeatures runtime) {
+        if (!m.getRecursiveReadOnly()) {
+            return m.getReadonly() ? "ro" : "rw";
+        }
+        if (!m.getReadonly()) {
+            throw CriException.invalid("mount %s is recursive_read_only but not readonly", m.getContainerPath());
+        }
+        if (m.getPropagation() != MountPropagation.PROPAGATION_PRIVATE) {
+            throw CriException.invalid("mount %s is recursive_read_only with %s propagation; only private propagation can be",
+                    m.getContainerPath(), m.getPropagation());
+        }
+        if (!runtime.recursiveReadOnly()) {
+            throw CriException.invalid("mount %s is recursive_read_only, which the runtime handler's OCI runtime (or this kernel) "
+                    + "does not implement", m.getContainerPath());
+        }
+        return "rro";
     }
 
     /** The mount option for a CRI propagation. */

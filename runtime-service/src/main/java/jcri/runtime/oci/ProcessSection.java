@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import jcri.api.CriException;
+import jcri.api.v1.SupplementalGroupsPolicy;
 import jcri.api.v1.ContainerConfig;
 import jcri.runtime.oci.spec.Process;
 
@@ -32,7 +33,10 @@ final class ProcessSection {
         var c = in.container();
         var security = c.getLinux().getSecurityContext();
         var ids = user(in);
-        var groups = new LinkedHashSet<>(ids.additionalGids());
+        var groups = new LinkedHashSet<Long>();
+        if (security.getSupplementalGroupsPolicy() != SupplementalGroupsPolicy.Strict) {
+            groups.addAll(ids.additionalGids()); // Merge: the image's /etc/group memberships too
+        }
         groups.addAll(security.getSupplementalGroupsList());
         var user = new Process.User(ids.uid(), ids.gid(), groups.isEmpty() ? null : List.copyOf(groups));
         var args = args(c, in.image().entrypoint(), in.image().cmd());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import jcri.api.v1.ContainerConfig;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.image.ImageSpec;
+import jcri.runtime.info.OciRuntimeFeatures;
 
 /**
  * Everything the OCI runtime spec of one container is made from.
@@ -16,6 +17,7 @@ import jcri.image.ImageSpec;
  * @param namespaces the namespaces it joins
  * @param files the pod's shared files
  * @param cgroupsPath {@code linux.cgroupsPath} in the form the configured cgroup driver expects
+ * @param runtime what the OCI runtime of the container's handler implements
  */
 public record SpecInput(
         String containerId,
@@ -25,5 +27,6 @@ public record SpecInput(
         Path rootfs,
         PodNamespaces namespaces,
         PodFiles files,
-        String cgroupsPath) {
+        String cgroupsPath,
+        OciRuntimeFeatures runtime) {
 }

@@ -2,6 +2,8 @@ package jcri.runtime.container;
 
 import jcri.api.v1.ContainerConfig;
 import jcri.api.v1.ContainerMetadata;
+import jcri.runtime.oci.spec.Process;
+import java.util.List;
 
 /** Container records for tests. */
 final class TestRecords {
@@ -18,7 +20,8 @@ final class TestRecords {
     static ContainerRecord created(String id, String name) {
         var config = ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name).setAttempt(0)).build();
         return new ContainerRecord(id, POD, config.toByteArray(), "sha256:" + "c".repeat(64), "busybox", ContainerState.CREATED,
-                1_000, 0, 0, 0, "", "", "/tmp/" + name + ".log", 4242, "runc", "");
+                1_000, 0, 0, 0, "", "", "/tmp/" + name + ".log", 4242, "runc", "",
+                new Process.User(1000, 1000, List.of(44L)));
     }
 
     static ContainerRecord running(String id, String name, long startedNanos) {

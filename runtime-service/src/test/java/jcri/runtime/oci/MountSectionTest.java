@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import jcri.api.CriException;
 import jcri.api.v1.Mount;
 import jcri.api.v1.MountPropagation;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.oci.spec.Spec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +69,37 @@ class MountSectionTest {
         assertEquals(1, mounts.mounts().stream().filter(m -> m.destination().equals("/etc/hosts")).count());
         assertEquals(tmp.resolve("volumes/hosts").toRealPath().toString(), at(mounts, "/etc/hosts").source());
         assertTrue(Files.isDirectory(tmp.resolve("volumes/hosts")));
+    }
+
+    @Test
+    void aRecursiveReadOnlyMountIsRro() throws IOException {
+        var rro = mount("data", "/data", MountPropagation.PROPAGATION_PRIVATE).toBuilder().setReadonly(true).setRecursiveReadOnly(true).build();
+        assertEquals(List.of("rbind", "rprivate", "rro"), at(mounts("private", rro), "/data").options());
+        var ro = mount("plain", "/plain", MountPropagation.PROPAGATION_PRIVATE).toBuilder().setReadonly(true).build();
+        assertEquals(List.of("rbind", "rprivate", "ro"), at(mounts("private", ro), "/plain").options());
+    }
+
+    @Test
+    void aRecursiveReadOnlyMountMustBeReadOnlyAndPrivate() {
+        var writable = mount("w", "/w", MountPropagation.PROPAGATION_PRIVATE).toBuilder().setRecursiveReadOnly(true).build();
+        var e = assertThrows(CriException.class, () -> mounts("shared", writable));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage().contains("not readonly"), e.getMessage());
+        for (var propagation : List.of(MountPropagation.PROPAGATION_HOST_TO_CONTAINER, MountPropagation.PROPAGATION_BIDIRECTIONAL)) {
+            var shared = mount("s", "/s", propagation).toBuilder().setReadonly(true).setRecursiveReadOnly(true).build();
+            assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(CriException.class, () -> mounts("shared", shared)).code());
+        }
+        assertTrue(Files.notExists(tmp.resolve("w")), "a refused mount creates no host directory");
+    }
+
+    @Test
+    void aRuntimeWithoutRroRefusesARecursiveReadOnlyMount() throws IOException {
+        var rro = mount("data", "/data", MountPropagation.PROPAGATION_PRIVATE).toBuilder().setReadonly(true).setRecursiveReadOnly(true).build();
+        var c = SpecFixture.container("c").addMounts(rro).build();
+        var input = SpecFixture.input(tmp, c, SpecFixture.IMAGE, SpecFixture.POD_NAMESPACES, true, new OciRuntimeFeatures(Set.of("ro")));
+        var e = assertThrows(CriException.class, () -> new MountSection(path -> "private").of(input));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage().contains("does not implement"), e.getMessage());
     }
 
     @Test

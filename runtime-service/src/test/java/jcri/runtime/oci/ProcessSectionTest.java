@@ -15,6 +15,7 @@ import jcri.api.v1.KeyValue;
 import jcri.api.v1.LinuxContainerConfig;
 import jcri.api.v1.LinuxContainerResources;
 import jcri.api.v1.LinuxContainerSecurityContext;
+import jcri.api.v1.SupplementalGroupsPolicy;
 import jcri.api.v1.SecurityProfile;
 import jcri.image.ImageSpec;
 import jcri.runtime.oci.spec.Process;
@@ -49,6 +50,16 @@ class ProcessSectionTest {
         assertEquals(new UserResolver.Ids(1000, 44, List.of(44L)), user(LinuxContainerSecurityContext.newBuilder(), "app:video"));
         assertEquals(new UserResolver.Ids(1000, 7, List.of(44L)), user(byName.clone().setRunAsGroup(Int64Value.newBuilder().setValue(7)),
                 "root"));
+    }
+
+    @Test
+    void strictSupplementalGroupsLeaveOutTheImagesGroupMemberships() throws IOException {
+        var merge = LinuxContainerSecurityContext.newBuilder().setRunAsUsername("app").addSupplementalGroups(1234);
+        var section = new ProcessSection(0, false);
+        assertEquals(List.of(44L, 1234L), process(section, SpecFixture.withSecurity(merge)).user().additionalGids());
+        var strict = merge.clone().setSupplementalGroupsPolicy(SupplementalGroupsPolicy.Strict);
+        assertEquals(List.of(1234L), process(section, SpecFixture.withSecurity(strict)).user().additionalGids());
+        assertNull(process(section, SpecFixture.withSecurity(strict.clone().clearSupplementalGroups())).user().additionalGids());
     }
 
     @Test

@@ -3,6 +3,7 @@ package jcri.runtime.oci;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import jcri.api.v1.LinuxContainerSecurityContext;
 import jcri.api.v1.LinuxPodSandboxConfig;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.image.ImageSpec;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.cgroup.HugetlbController;
 
 /**
@@ -69,7 +71,15 @@ final class SpecFixture {
     }
 
     /** The input for {@code c} from {@code image}, its rootfs and pod files made under {@code tmp}. */
+    /** An OCI runtime that implements recursive read-only mounts, as runc 1.1 and crun 1.4 do. */
+    static final OciRuntimeFeatures RUNTIME = new OciRuntimeFeatures(Set.of("rro", "rbind", "ro"));
+
     static SpecInput input(Path tmp, ContainerConfig c, ImageSpec image, PodNamespaces namespaces, boolean podShm) throws IOException {
+        return input(tmp, c, image, namespaces, podShm, RUNTIME);
+    }
+
+    static SpecInput input(Path tmp, ContainerConfig c, ImageSpec image, PodNamespaces namespaces, boolean podShm,
+                           OciRuntimeFeatures runtime) throws IOException {
         var etc = Files.createDirectories(tmp.resolve("rootfs/etc"));
         Files.writeString(etc.resolve("passwd"), "root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n"
                 + "nobody:x:65534:65534::/:/sbin/nologin\n");
@@ -77,7 +87,7 @@ final class SpecFixture {
         var pod = Files.createDirectories(tmp.resolve("pod"));
         var files = new PodFiles(Files.writeString(pod.resolve("hostname"), "web-1\n"), Files.writeString(pod.resolve("resolv.conf"), ""),
                 Files.writeString(pod.resolve("hosts"), ""), podShm ? Files.createDirectories(pod.resolve("shm")) : null);
-        return new SpecInput("c-1", c, pod(), image, tmp.resolve("rootfs"), namespaces, files, "/kubepods/pod-1/c-1");
+        return new SpecInput("c-1", c, pod(), image, tmp.resolve("rootfs"), namespaces, files, "/kubepods/pod-1/c-1", runtime);
     }
 
     static SpecInput input(Path tmp, ContainerConfig c) throws IOException {
