@@ -102,6 +102,7 @@ class PodSandboxHandlerTest {
                 new Cni(tmp.resolve("net.d"), List.of(tmp.resolve("bin")), tmp.resolve("state/cni")),
                 new PidNamespaceHolder(tmp.resolve("no-tini")), new PodCgroup(cgroupRoot, new CgroupfsDriver()),
                 new Steps(new SimpleMeterRegistry(), ""));
+        sandboxes.recover(); // as jcrid starts: the recorded pods come back
         handler = new PodSandboxHandler(sandboxes, new PodTeardown(sandboxes, new FakeContainers(), 7));
     }
 

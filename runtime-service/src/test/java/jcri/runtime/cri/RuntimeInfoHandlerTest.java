@@ -19,6 +19,7 @@ import jcri.api.v1.UpdateRuntimeConfigRequest;
 import jcri.api.v1.UpdateRuntimeConfigResponse;
 import jcri.api.v1.VersionRequest;
 import jcri.api.v1.VersionResponse;
+import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.info.PodCidr;
 import jcri.runtime.info.RuntimeConditions;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,8 @@ class RuntimeInfoHandlerTest {
 
     private RuntimeInfoHandler handler(String cgroupDriver) {
         return new RuntimeInfoHandler(new RuntimeConditions(tmp.resolve("runc"), tmp.resolve("net.d")), cidr, cgroupDriver,
-                "{\"root\":\"/var/lib/jcri\"}");
+                "{\"root\":\"/var/lib/jcri\"}", java.util.Map.of("runc", new OciRuntimeFeatures(java.util.Set.of("rro")),
+                        "crun", new OciRuntimeFeatures(java.util.Set.of())), "crun");
     }
 
     private StatusResponse status(RuntimeInfoHandler handler, boolean verbose) {
@@ -82,6 +84,14 @@ class RuntimeInfoHandlerTest {
         var info = status(handler, true).getInfoMap();
         assertEquals("10.244.1.0/24", info.get("podCIDR"));
         assertEquals("{\"root\":\"/var/lib/jcri\"}", info.get("config"));
+    }
+
+    @Test
+    void statusListsEveryHandlerByNameAndTheDefaultUnderTheEmptyName() {
+        var handlers = status(handler("cgroupfs"), false).getRuntimeHandlersList();
+        assertEquals(List.of("", "crun", "runc"), handlers.stream().map(h -> h.getName()).toList());
+        assertEquals(List.of(false, false, true), handlers.stream().map(h -> h.getFeatures().getRecursiveReadOnlyMounts()).toList(),
+                "the empty name has the default handler's (crun's) features");
     }
 
     @Test
