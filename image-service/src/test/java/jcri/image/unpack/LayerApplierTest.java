@@ -37,7 +37,16 @@ class LayerApplierTest {
     void setUp() throws IOException {
         upper = Files.createDirectories(tmp.resolve("upper"));
         lower = Files.createDirectories(tmp.resolve("lower"));
-        tar = new Tar((int) Files.getAttribute(tmp, "unix:uid"), (int) Files.getAttribute(tmp, "unix:gid"));
+        tar = tar();
+    }
+
+    /** A new layer whose entries belong to the test's own user, so applying it needs no root. */
+    private Tar tar() {
+        try {
+            return new Tar((int) Files.getAttribute(tmp, "unix:uid"), (int) Files.getAttribute(tmp, "unix:gid"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private LayerApplier.Applied apply(byte[] layer) throws IOException {
@@ -97,7 +106,7 @@ class LayerApplierTest {
     @Test
     void dotDotThatClimbsOutOfTheRootIsRejected() {
         assertEquals("entry '../etc/passwd' points outside the image root", rejected(tar.file("../etc/passwd", "x", 0644).bytes()));
-        assertEquals("entry 'a/../../b' points outside the image root", rejected(new Tar(0, 0).file("a/../../b", "x", 0644).bytes()));
+        assertEquals("entry 'a/../../b' points outside the image root", rejected(tar().file("a/../../b", "x", 0644).bytes()));
         assertFalse(Files.exists(tmp.resolve("etc")));
     }
 
@@ -170,10 +179,10 @@ class LayerApplierTest {
     void hardLinksToNothingToADirectoryOrOutsideAreRejected() {
         assertEquals("hard link 'sh' points to 'busybox', which does not exist in the image",
                 rejected(tar.hardlink("sh", "busybox").bytes()));
-        assertEquals("hard link 'd2' points to a directory", rejected(new Tar(0, 0).dir("d", 0755).hardlink("d2", "d").bytes()));
+        assertEquals("hard link 'd2' points to a directory", rejected(tar().dir("d", 0755).hardlink("d2", "d").bytes()));
         assertEquals("entry '../../etc/shadow' points outside the image root",
-                rejected(new Tar(0, 0).hardlink("shadow", "../../etc/shadow").bytes()));
-        assertEquals("hard link 'x' has no target", rejected(new Tar(0, 0).hardlink("x", "./").bytes()));
+                rejected(tar().hardlink("shadow", "../../etc/shadow").bytes()));
+        assertEquals("hard link 'x' has no target", rejected(tar().hardlink("x", "./").bytes()));
     }
 
     @Test
@@ -199,7 +208,7 @@ class LayerApplierTest {
     @Test
     void aWhiteoutThatNamesNoFileIsRejected() {
         assertEquals("whiteout 'etc/.wh..' names no file", rejected(tar.file("etc/.wh..", "", 0644).bytes()));
-        assertEquals("whiteout '.wh.' names no file", rejected(new Tar(0, 0).file(".wh.", "", 0644).bytes()));
+        assertEquals("whiteout '.wh.' names no file", rejected(tar().file(".wh.", "", 0644).bytes()));
     }
 
     @Test
@@ -249,9 +258,9 @@ class LayerApplierTest {
         assertEquals("entry '" + "n".repeat(100) + "… (256 characters)' has a name longer than NAME_MAX (255 bytes)",
                 rejected(tar.file(longName, "", 0644).bytes()));
         var deep = ("d".repeat(200) + "/").repeat(21) + "f";
-        assertTrue(rejected(new Tar(0, 0).file(deep, "", 0644).bytes()).endsWith("makes a path longer than PATH_MAX (4096 bytes)"));
+        assertTrue(rejected(tar().file(deep, "", 0644).bytes()).endsWith("makes a path longer than PATH_MAX (4096 bytes)"));
         assertEquals("symbolic link 'l' has a target longer than PATH_MAX (4096 bytes)",
-                rejected(new Tar(0, 0).symlink("l", "t/".repeat(2048)).bytes()));
+                rejected(tar().symlink("l", "t/".repeat(2048)).bytes()));
     }
 
     @Test
