@@ -86,7 +86,10 @@ public final class LayerApplier {
                 applyEntry(tar, entry, upper, resolver, directories);
             }
             for (var dir : directories.reversed()) {
-                setTime(dir.path(), dir.time());
+                // a later entry may have replaced the directory (a whiteout, a FIFO, a file): its time is not that one's
+                if (Files.isDirectory(dir.path(), LinkOption.NOFOLLOW_LINKS)) {
+                    setTime(dir.path(), dir.time());
+                }
             }
             counted.drain();
             return new Applied(Digests.format(sha.digest()), counted.count());

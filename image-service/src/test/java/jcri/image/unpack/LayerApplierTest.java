@@ -206,6 +206,13 @@ class LayerApplierTest {
     }
 
     @Test
+    void aDirectoryReplacedLaterInTheLayerGetsNoDirectoryTimeAndDoesNotHangTheUnpack() throws IOException {
+        apply(tar.dir("d", 0755).fifo("d").dir("e", 0755).file("e", "now a file", 0644).bytes());
+        assertEquals(LinuxCalls.S_IFIFO, mode(upper.resolve("d")) & 0170000);
+        assertEquals("now a file", Files.readString(upper.resolve("e")));
+    }
+
+    @Test
     void aWhiteoutThatNamesNoFileIsRejected() {
         assertEquals("whiteout 'etc/.wh..' names no file", rejected(tar.file("etc/.wh..", "", 0644).bytes()));
         assertEquals("whiteout '.wh.' names no file", rejected(tar().file(".wh.", "", 0644).bytes()));
