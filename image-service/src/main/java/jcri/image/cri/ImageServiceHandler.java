@@ -133,8 +133,10 @@ public final class ImageServiceHandler implements ImageServiceGrpc.AsyncService 
         var user = image.spec().user();
         var name = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;
         if (!name.isEmpty()) {
-            if (name.matches("\\d+")) {
-                builder.setUid(Int64Value.newBuilder().setValue(Long.parseLong(name)));
+            // a number too large for an id is a name, as containerd takes it; it must not fail the whole list
+            var uid = uid(name);
+            if (uid >= 0) {
+                builder.setUid(Int64Value.newBuilder().setValue(uid));
             } else {
                 builder.setUsername(name);
             }
@@ -142,4 +144,15 @@ public final class ImageServiceHandler implements ImageServiceGrpc.AsyncService 
         return builder.build();
     }
 
+    /** The user as a numeric id, or -1 if it is a name (or a number no id can be). */
+    private static long uid(String user) {
+        if (!user.matches("\\d+")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(user);
+        } catch (NumberFormatException tooLarge) {
+            return -1;
+        }
+    }
 }

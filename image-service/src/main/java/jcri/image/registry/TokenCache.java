@@ -52,8 +52,11 @@ public final class TokenCache {
         if (!credentials.registryToken().isEmpty()) {
             return "Bearer " + credentials.registryToken();
         }
+        // the key holds every secret the token service checks (hashed, never in the clear): a token one password or
+        // identity token earned is never handed to a pull that presents another
         var key = challenge.param("realm") + "|" + challenge.param("service") + "|" + challenge.param("scope") + "|"
-                + credentials.username() + "|" + credentials.identityToken().hashCode();
+                + jcri.image.content.Digests.of((credentials.username() + "\0" + credentials.password() + "\0"
+                + credentials.identityToken()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         var cached = tokens.get(key);
         if (cached != null && cached.expires().isAfter(Instant.now())) {
             return "Bearer " + cached.value();

@@ -87,7 +87,10 @@ public final class LayerApplier {
                 applyEntry(tar, entry, upper, resolver, directories);
             }
             for (var dir : directories.reversed()) {
-                setTime(dir.path(), dir.time());
+                // a later entry may have replaced the directory (a whiteout, a FIFO, a file): its time is not that one's
+                if (Files.isDirectory(dir.path(), LinkOption.NOFOLLOW_LINKS)) {
+                    setTime(dir.path(), dir.time());
+                }
             }
             counted.drain();
             return new Applied(Digests.format(sha.digest()), counted.count());
@@ -202,7 +205,9 @@ public final class LayerApplier {
                 LinuxCalls.lsetxattr(target.toString(), name, value);
             }
         }
-        if (!entry.isDirectory()) {
+        // A FIFO's or device node's times are left as made: the JDK opens a file to set its times, and opening a
+        // FIFO blocks until a writer comes (the pull hung for good), opening a device acts on the device.
+        if (!entry.isDirectory() && !entry.isFIFO() && !entry.isCharacterDevice() && !entry.isBlockDevice()) {
             setTime(target, FileTime.from(entry.getModTime().toInstant()));
         }
     }

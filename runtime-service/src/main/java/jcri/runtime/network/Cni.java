@@ -50,14 +50,14 @@ public final class Cni {
         this.cache = new JsonStore<>(cacheDir, Attachment.class);
     }
 
-    /** The conflist that ADD would use now, if any. */
+    /** The conflist that ADD would use now, if any: the first regular file of the config dir by name (as RuntimeConditions counts them). */
     public Optional<Path> confList() {
         if (!Files.isDirectory(confDir)) {
             return Optional.empty();
         }
         try (var files = Files.list(confDir)) {
-            return files.filter(f -> f.toString().endsWith(".conflist") || f.toString().endsWith(".conf")
-                            || f.toString().endsWith(".json"))
+            return files.filter(f -> Files.isRegularFile(f) && (f.toString().endsWith(".conflist")
+                            || f.toString().endsWith(".conf") || f.toString().endsWith(".json")))
                     .sorted().findFirst();
         } catch (IOException e) {
             return Optional.empty();

@@ -17,9 +17,18 @@ public final class NetDev {
 
     /** Every interface but loopback; empty if the process is gone. */
     static List<Interface> read(long pid) {
+        try {
+            return parse(Files.readAllLines(Path.of("/proc/" + pid + "/net/dev")));
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /** The interfaces of a {@code net/dev} text but loopback; empty if any line is unreadable. */
+    static List<Interface> parse(List<String> lines) {
         var out = new ArrayList<Interface>();
         try {
-            for (var line : Files.readAllLines(Path.of("/proc/" + pid + "/net/dev"))) {
+            for (var line : lines) {
                 int colon = line.indexOf(':');
                 if (colon < 0) {
                     continue;
@@ -31,7 +40,7 @@ public final class NetDev {
                 }
                 out.add(new Interface(name, Long.parseLong(f[0]), Long.parseLong(f[2]), Long.parseLong(f[8]), Long.parseLong(f[10])));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return List.of();
         }
         return out;
