@@ -3,6 +3,7 @@ package jcri.runtime.sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import jcri.runtime.network.Cni;
 import jcri.runtime.oci.NamespaceRef;
 import jcri.runtime.oci.PodNamespaces;
 import jcri.steps.Steps;
+import jcri.steps.Undo;
 import jcri.store.JsonStore;
 import jcri.store.Trees;
 
@@ -88,15 +90,15 @@ public final class SandboxManager implements PodLookup {
         leftovers.removeAll(pods.keySet());
         for (var id : leftovers) {
             LOG.warning("releasing pod " + id + ", left half-made by a crash");
+            var undo = new ArrayList<Steps.Action>(List.of(() -> cni.delete(id), () -> PidNamespaceHolder.stop(podDir(id))));
+            undo.addAll(releaseFiles(podDir(id)));
             try {
-                cni.delete(id);
-                PidNamespaceHolder.stop(podDir(id));
-                releaseFiles(podDir(id));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while releasing pod " + id, e);
-            } catch (IOException | RuntimeException e) {
-                LOG.warning("cannot release the remains of pod " + id + ": " + e);
+                Undo.all(undo);
+            } catch (IOException e) {
+                LOG.warning("cannot release all the remains of pod " + id + ": " + e);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IOException("interrupted while releasing pod " + id);
             }
         }
     }
@@ -107,6 +109,10 @@ public final class SandboxManager implements PodLookup {
         if (meta.getName().isEmpty() || meta.getNamespace().isEmpty() || meta.getUid().isEmpty()) {
             throw CriException.invalid("pod metadata needs name, namespace and uid (got name '%s', namespace '%s', uid '%s')",
                     meta.getName(), meta.getNamespace(), meta.getUid());
+        }
+        if ((meta.getName() + meta.getNamespace() + meta.getUid()).chars().anyMatch(Character::isISOControl)) {
+            throw CriException.invalid("pod metadata name, namespace and uid may hold no control character (they reach CNI "
+                    + "plugins as arguments)");
         }
         var handler = requestedHandler.isEmpty() ? settings.defaultHandler() : requestedHandler;
         if (!settings.handlers().contains(handler)) {
@@ -158,15 +164,13 @@ public final class SandboxManager implements PodLookup {
             pods.put(id, record);
             return id;
         } catch (IOException | InterruptedException | RuntimeException e) {
-            try {
-                if (attached) {
-                    cni.delete(id);
-                }
-                PidNamespaceHolder.stop(dir);
-                releaseFiles(dir);
-            } catch (IOException | RuntimeException cleanup) {
-                e.addSuppressed(cleanup);
+            var undo = new ArrayList<Steps.Action>();
+            if (attached) {
+                undo.add(() -> cni.delete(id));
             }
+            undo.add(() -> PidNamespaceHolder.stop(dir));
+            undo.addAll(releaseFiles(dir));
+            Undo.after(e, undo);
             names.remove(name, id);
             throw e;
         }
@@ -194,16 +198,15 @@ public final class SandboxManager implements PodLookup {
             return;
         }
         stop(id);
-        releaseFiles(podDir(id));
+        Undo.all(releaseFiles(podDir(id)));
         store.delete(id);
         pods.remove(id);
         names.remove(nameKey(record.parsedConfig()), id);
     }
 
-    private void releaseFiles(Path dir) throws IOException {
-        files.release(dir);
-        pinner.release(dir.resolve("ns"));
-        Trees.delete(dir);
+    /** What releases a pod directory: its shared files, its pinned namespaces, the directory. */
+    private List<Steps.Action> releaseFiles(Path dir) {
+        return List.of(() -> files.release(dir), () -> pinner.release(dir.resolve("ns")), () -> Trees.delete(dir));
     }
 
     /**
