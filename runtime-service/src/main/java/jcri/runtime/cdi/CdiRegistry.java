@@ -44,10 +44,6 @@ public final class CdiRegistry {
         this.dirs = List.copyOf(dirs);
     }
 
-    public List<Path> dirs() {
-        return dirs;
-    }
-
     /**
      * The edits of {@code names}, fully-qualified device names: each device's own, in order, then once the
      * spec-level edits of each spec file that supplied one. INVALID_ARGUMENT names a device that is not fully

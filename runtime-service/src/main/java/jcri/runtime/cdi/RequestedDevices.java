@@ -11,7 +11,7 @@ import jcri.api.v1.ContainerConfig;
  */
 public final class RequestedDevices {
     /** The annotation prefix the CDI library and the kubelet use. */
-    public static final String ANNOTATION_PREFIX = "cdi.k8s.io/";
+    private static final String ANNOTATION_PREFIX = "cdi.k8s.io/";
 
     private RequestedDevices() {
     }
