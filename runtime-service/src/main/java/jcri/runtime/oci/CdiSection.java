@@ -105,7 +105,7 @@ final class CdiSection {
         long uid = n.uid() != null ? n.uid() : user.uid();
         long gid = n.gid() != null ? n.gid() : user.gid();
         if (complete) {
-            return new Linux.Device(n.path(), type, n.major(), n.minor() == null ? 0 : n.minor(), mode, uid, gid);
+            return new Linux.Device(n.path(), type, n.major() == null ? 0 : n.major(), n.minor() == null ? 0 : n.minor(), mode, uid, gid);
         }
         var found = host.get();
         if (type != null && !type.equals(found.type())) {

@@ -75,10 +75,12 @@ class CdiSectionTest {
     }
 
     @Test
-    void aFullySpecifiedNodeNeedsNoHostDeviceAndNoneAddsNoRule() throws IOException {
+    void aFullySpecifiedNodeOrFifoNeedsNoHostDeviceAndNoneAddsNoRule() throws IOException {
         var complete = new CdiSpec.DeviceNode("/dev/vgpu", "/dev/absent", "b", 240L, 3L, 0600, "none", 5L, 6L);
-        var spec = section.edit(base(), List.of(nodes(complete)), false);
-        assertEquals(List.of(new Linux.Device("/dev/vgpu", "b", 240, 3, 0600, 5, 6)), spec.linux().devices());
+        var fifo = new CdiSpec.DeviceNode("/dev/events", null, "p", null, null, null, null, null, null);
+        var spec = section.edit(base(), List.of(nodes(complete, fifo)), false);
+        assertEquals(List.of(new Linux.Device("/dev/vgpu", "b", 240, 3, 0600, 5, 6), new Linux.Device("/dev/events", "p", 0, 0, null, 0, 0)),
+                spec.linux().devices());
         assertEquals(1, spec.linux().resources().devices().size());
     }
 
