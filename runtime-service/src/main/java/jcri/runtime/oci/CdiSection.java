@@ -43,6 +43,7 @@ final class CdiSection {
         return edit(spec, registry.resolve(requested), c.getLinux().getSecurityContext().getPrivileged());
     }
 
+    /** {@code spec} with {@code edits} applied in order; a privileged container's rules already allow every device. */
     Spec edit(Spec spec, List<CdiRegistry.Edits> edits, boolean privileged) throws IOException {
         var p = spec.process();
         var l = spec.linux();
@@ -62,7 +63,8 @@ final class CdiSection {
                 devices.add(device);
                 var access = n.permissions() == null || n.permissions().isEmpty() ? "rwm" : n.permissions();
                 if (!privileged && !access.equals("none") && !device.type().equals("p")) {
-                    rules.add(new Resources.DeviceRule(true, device.type().equals("b") ? "b" : "c", device.major(), device.minor(), access));
+                    var type = device.type().equals("b") ? "b" : "c";
+                    rules.add(new Resources.DeviceRule(true, type, device.major(), device.minor(), access));
                 }
             }
             for (var m : edit.mounts()) {
