@@ -89,7 +89,9 @@ public final class JcridProcess implements AutoCloseable {
                 address = "127.0.0.1:%d"
                 [cni]
                 conf_dir = "%s"
-                """.formatted(dir.resolve("root"), dir.resolve("state"), socket, metricsPort, dir.resolve("net.d"))
+                [cdi]
+                spec_dirs = ["%s"]
+                """.formatted(dir.resolve("root"), dir.resolve("state"), socket, metricsPort, dir.resolve("net.d"), cdiDir(dir))
                 + extraToml);
         var log = dir.resolve("jcrid.log");
         var command = new java.util.ArrayList<String>();
@@ -107,6 +109,11 @@ public final class JcridProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         return new JcridProcess(dir, socket, metricsPort, process, log);
+    }
+
+    /** The CDI spec directory of a jcrid started on {@code dir} (and its only one). */
+    public static Path cdiDir(Path dir) {
+        return dir.resolve("cdi");
     }
 
     private static String javaBinary() {

@@ -20,7 +20,8 @@ public record JcriConfig(
         CniConfig cni,
         StreamingConfig streaming,
         MetricsConfig metrics,
-        ImageConfig images) {
+        ImageConfig images,
+        CdiConfig cdi) {
 
     public JcriConfig {
         root = nonEmpty(root, "/var/lib/jcri");
@@ -35,11 +36,12 @@ public record JcriConfig(
         streaming = streaming == null ? StreamingConfig.defaults() : streaming;
         metrics = metrics == null ? MetricsConfig.defaults() : metrics;
         images = images == null ? ImageConfig.defaults() : images;
+        cdi = cdi == null ? CdiConfig.defaults() : cdi;
     }
 
     /** The embedded defaults. */
     public static JcriConfig defaults() {
-        return new JcriConfig(null, null, null, null, null, null, null, null, null);
+        return new JcriConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     static String nonEmpty(String value, String fallback) {

@@ -37,6 +37,7 @@ import jcri.runtime.container.ContainerRecord;
 import jcri.runtime.container.Runc;
 import jcri.runtime.info.OciRuntimeFeatures;
 import jcri.runtime.network.Cni;
+import jcri.runtime.cdi.CdiRegistry;
 import jcri.runtime.oci.Capabilities;
 import jcri.runtime.oci.NodeFacts;
 import jcri.runtime.oci.OciSpecBuilder;
@@ -118,7 +119,9 @@ final class Daemon implements AutoCloseable {
         var exitMonitor = new ExitMonitor(table, bundles, Map.copyOf(runtimes));
         resources.add(exitMonitor);
         var containers = new ContainerManager(table, bundles, exitMonitor, driver, sandboxes, images, images.snapshotter(),
-                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj(), NodeFacts.ofThisNode()), conmon, Map.copyOf(runtimes), cgroups, steps);
+                new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj(), NodeFacts.ofThisNode(),
+                        new CdiRegistry(config.cdi().specDirs().stream().map(Path::of).toList())),
+                conmon, Map.copyOf(runtimes), cgroups, steps);
         recover(sandboxes, new ContainerRecovery(table, bundles, images.snapshotter(), Map.copyOf(runtimes), exitMonitor), exitMonitor);
         StateGauges.register(registry, containers, sandboxes);
         var exec = new ContainerExec(containers, conmon);

@@ -26,12 +26,19 @@ class ConfigLoaderTest {
         assertEquals(List.of("/opt/cni/bin", "/usr/lib/cni"), config.cni().binDirs());
         assertEquals("127.0.0.1:9464", config.metrics().address());
         assertEquals(3, config.images().maxConcurrentDownloads());
+        assertEquals(List.of("/etc/cdi", "/var/run/cdi"), config.cdi().specDirs());
     }
 
     @Test
     void theShippedConfigFileLoadsAndStatesTheDefaults() {
         var shipped = loader.load(Path.of("../deploy/etc/config.toml"), true);
         assertEquals(JcriConfig.defaults(), shipped);
+    }
+
+    @Test
+    void aRelativeCdiSpecDirIsRefused() {
+        var e = assertThrows(ConfigException.class, () -> loader.parse("[cdi]\nspec_dirs = [\"cdi\"]\n", "t"));
+        assertTrue(e.getMessage().contains("spec_dirs must be absolute"), e.getMessage());
     }
 
     @Test
@@ -63,8 +70,11 @@ class ConfigLoaderTest {
                 [images.registries."127.0.0.1:5000"]
                 mirrors = ["http://127.0.0.1:5001"]
                 plain_http = true
+                [cdi]
+                spec_dirs = ["/opt/cdi"]
                 """);
         var config = loader.load(file, true);
+        assertEquals(List.of("/opt/cdi"), config.cdi().specDirs());
         assertEquals("/tmp/s/x.sock", config.socket());
         assertEquals("systemd", config.runtime().cgroupDriver());
         assertEquals("/usr/bin/kata-runtime", config.runtime().handlers().get("kata").path());

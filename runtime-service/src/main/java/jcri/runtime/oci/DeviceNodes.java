@@ -9,11 +9,11 @@ import java.util.Optional;
 
 /** The node's device files, as a container's {@code linux.devices} needs them. */
 public interface DeviceNodes {
-    /** One device file: {@code b} or {@code c}, its numbers and permission bits. */
+    /** One device file: {@code b}, {@code c} or {@code p} (a FIFO), its numbers and permission bits. */
     record Node(String type, long major, long minor, int fileMode) {
     }
 
-    /** The file at {@code path}, or empty if there is none. */
+    /** The device file at {@code path}, or empty if there is none or the file is of another kind. */
     Optional<Node> stat(Path path) throws IOException;
 
     /** The device files a privileged container gets (the container's own /dev/pts, shm, mqueue, console and ptmx excepted). */
@@ -28,10 +28,19 @@ public interface DeviceNodes {
                     return Optional.empty();
                 }
                 int mode = (int) Files.getAttribute(path, "unix:mode");
+                var type = switch (mode & 0170000) {
+                    case 0060000 -> "b";
+                    case 0020000 -> "c";
+                    case 0010000 -> "p";
+                    default -> null;
+                };
+                if (type == null) {
+                    return Optional.empty();
+                }
                 long rdev = (long) Files.getAttribute(path, "unix:rdev");
                 long major = ((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffL);
                 long minor = (rdev & 0xff) | ((rdev >> 12) & ~0xffL);
-                return Optional.of(new Node((mode & 0170000) == 0060000 ? "b" : "c", major, minor, mode & 0777));
+                return Optional.of(new Node(type, major, minor, mode & 0777));
             }
 
             @Override

@@ -47,7 +47,7 @@ final class DeviceSection {
         var seen = new HashSet<String>();
         for (var d : requested) {
             var found = nodes.stat(Path.of(d.host()))
-                    .orElseThrow(() -> CriException.invalid("device %s does not exist on the node", d.host()));
+                    .orElseThrow(() -> CriException.invalid("device %s does not exist on the node or is no device node", d.host()));
             if (!seen.add(d.container())) {
                 continue;
             }

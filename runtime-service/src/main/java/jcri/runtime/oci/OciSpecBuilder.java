@@ -3,8 +3,10 @@ package jcri.runtime.oci;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import jcri.api.v1.LinuxContainerResources;
+import jcri.runtime.cdi.CdiRegistry;
 import jcri.runtime.oci.spec.Linux;
 import jcri.runtime.oci.spec.Resources;
 import jcri.runtime.oci.spec.Spec;
@@ -12,7 +14,8 @@ import jcri.runtime.oci.spec.Spec;
 /**
  * Turns a CRI container config, its image config and its pod into an OCI runtime spec ({@code config.json}), section by
  * section: {@link ProcessSection}, root, annotations, {@link MountSection}, {@link NamespaceSection}, cgroup path,
- * {@link DeviceSection}, {@link ResourceSection}, sysctls and {@link SecuritySection}.
+ * {@link DeviceSection}, {@link ResourceSection}, sysctls and {@link SecuritySection}; then the requested CDI devices'
+ * edits ({@link CdiSection}).
  */
 public final class OciSpecBuilder {
     private static final String OCI_VERSION = "1.0.2";
@@ -22,14 +25,24 @@ public final class OciSpecBuilder {
     private final MountSection mounts;
     private final DeviceSection devices;
     private final ResourceSection resources;
+    private final CdiSection cdi;
 
-    /** {@code capabilities}: jcrid's own; {@code ownOomScoreAdj}: jcrid's, the least a container gets. */
+    /** Without CDI spec directories: a container that requests a CDI device is refused. */
     public OciSpecBuilder(Capabilities capabilities, int ownOomScoreAdj, NodeFacts node) {
+        this(capabilities, ownOomScoreAdj, node, new CdiRegistry(List.of()));
+    }
+
+    /**
+     * {@code capabilities}: jcrid's own; {@code ownOomScoreAdj}: jcrid's, the least a container gets; {@code cdi}: the
+     * node's CDI devices.
+     */
+    public OciSpecBuilder(Capabilities capabilities, int ownOomScoreAdj, NodeFacts node, CdiRegistry cdi) {
         this.security = new SecuritySection(capabilities, node.seccompArchitectures());
         this.process = new ProcessSection(ownOomScoreAdj, node.apparmor());
         this.mounts = new MountSection(node.propagation());
         this.devices = new DeviceSection(node.devices());
         this.resources = new ResourceSection(node.hugetlb(), node.unifiedCgroup());
+        this.cdi = new CdiSection(cdi, node.devices());
     }
 
     public Spec build(SpecInput in) throws IOException {
@@ -44,8 +57,8 @@ public final class OciSpecBuilder {
         var linux = new Linux(mounts.rootfsPropagation(), namespaces, in.cgroupsPath(), resources, devices.devices(),
                 inOrder(in.sandbox().getLinux().getSysctlsMap()), SecuritySection.maskedPaths(context),
                 SecuritySection.readonlyPaths(context), security.seccomp(context, caps));
-        return new Spec(OCI_VERSION, process, new Spec.Root(in.rootfs().toString(), context.getReadonlyRootfs()),
-                inOrder(c.getAnnotationsMap()), linux, mounts.mounts());
+        return cdi.apply(new Spec(OCI_VERSION, process, new Spec.Root(in.rootfs().toString(), context.getReadonlyRootfs()),
+                inOrder(c.getAnnotationsMap()), linux, mounts.mounts(), null), c);
     }
 
     /** What {@code runc update} reads to apply CRI resources (UpdateContainerResources): no device rules. */

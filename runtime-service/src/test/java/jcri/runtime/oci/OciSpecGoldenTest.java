@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import jcri.api.v1.CDIDevice;
 import jcri.api.v1.Capability;
 import jcri.api.v1.ContainerConfig;
 import jcri.api.v1.Device;
@@ -22,12 +23,13 @@ import jcri.api.v1.LinuxContainerSecurityContext;
 import jcri.api.v1.Mount;
 import jcri.api.v1.MountPropagation;
 import jcri.api.v1.SecurityProfile;
+import jcri.runtime.cdi.CdiRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Builds whole OCI specs from fixed CRI requests, on fixed node facts, and compares each with its golden file
- * ({@code golden/<case>.json}, the temp dir written as {@code @TMP@}). {@code -Dgolden.write=true} rewrites the files.
+ * ({@code golden/<case>.json}, the temp dir written as {@code @TMP@}; CDI spec files are read from {@code @TMP@/cdi}). {@code -Dgolden.write=true} rewrites the files.
  */
 class OciSpecGoldenTest {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -54,7 +56,8 @@ class OciSpecGoldenTest {
 
     private void check(String golden, ContainerConfig c, PodNamespaces namespaces, boolean podShm) throws IOException {
         var input = SpecFixture.input(tmp, c, SpecFixture.IMAGE, namespaces, podShm);
-        var text = JSON.writeValueAsString(new OciSpecBuilder(SpecFixture.CAPABILITIES, -998, SpecFixture.NODE).build(input))
+        var cdi = new CdiRegistry(List.of(tmp.resolve("cdi")));
+        var text = JSON.writeValueAsString(new OciSpecBuilder(SpecFixture.CAPABILITIES, -998, SpecFixture.NODE, cdi).build(input))
                 .replace(tmp.toRealPath().toString(), "@TMP@").replace(tmp.toString(), "@TMP@");
         var file = GOLDEN.resolve(golden + ".json");
         if (Boolean.getBoolean("golden.write")) {
@@ -101,6 +104,24 @@ class OciSpecGoldenTest {
         check("devices", container("gpu").addDevices(device("/dev/fuse", "/dev/fuse", "rw"))
                 .addDevices(device("/dev/loop0", "/dev/xvda", "")).addDevices(device("/dev/nvme0n1", "/dev/xvda", "r"))
                 .addDevices(device("/dev/null", "", "rwm")).build());
+    }
+
+    @Test
+    void cdiDevice() throws IOException {
+        var libs = Files.createDirectories(tmp.resolve("gpu-libs"));
+        Files.writeString(Files.createDirectories(tmp.resolve("cdi")).resolve("vendor-gpu.json"), """
+                {"cdiVersion": "0.7.0", "kind": "vendor.com/gpu",
+                 "devices": [{"name": "gpu0", "containerEdits": {
+                     "env": ["GPU_VISIBLE=0", "MODE=cdi"],
+                     "deviceNodes": [{"path": "/dev/gpu0", "hostPath": "/dev/fuse", "permissions": "rw"},
+                                     {"path": "/dev/gpuctl", "type": "c", "major": 240, "minor": 1, "fileMode": 432}],
+                     "mounts": [{"hostPath": "%s", "containerPath": "/usr/lib/gpu", "options": ["ro", "nosuid", "rbind"]}],
+                     "additionalGids": [44, 500]}}],
+                 "containerEdits": {"hooks": [{"hookName": "createContainer", "path": "/usr/bin/gpu-hook",
+                                               "args": ["gpu-hook", "update-ldcache"], "timeout": 10}]}}
+                """.formatted(libs));
+        check("cdi", container("trainer").addCDIDevices(CDIDevice.newBuilder().setName("vendor.com/gpu=gpu0"))
+                .putAnnotations("cdi.k8s.io/dra-claim", "vendor.com/gpu=gpu0").build());
     }
 
     @Test

@@ -17,7 +17,8 @@ public record Linux(String rootfsPropagation, List<Namespace> namespaces, String
     public record Namespace(String type, String path) {
     }
 
-    /** A device node created in the container. */
-    public record Device(String path, String type, long major, long minor, int fileMode, int uid, int gid) {
+    /** A device node created in the container; {@code fileMode} null leaves the runtime's default (0666). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Device(String path, String type, long major, long minor, Integer fileMode, long uid, long gid) {
     }
 }
