@@ -75,6 +75,11 @@ public final class JcridProcess implements AutoCloseable {
         }
     }
 
+    /** A CNI plugin directory of the daemon's own, searched before the node's (plugins a spec writes, e.g. one that fails). */
+    public static Path cniBinDir(Path dir) {
+        return dir.resolve("cni-bin");
+    }
+
     private static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher, List<String> jvmOptions) throws IOException {
         Files.createDirectories(dir);
         var socket = dir.resolve("state/jcri.sock");
@@ -89,9 +94,11 @@ public final class JcridProcess implements AutoCloseable {
                 address = "127.0.0.1:%d"
                 [cni]
                 conf_dir = "%s"
+                bin_dirs = ["%s", "/opt/cni/bin", "/usr/lib/cni"]
                 [cdi]
                 spec_dirs = ["%s"]
-                """.formatted(dir.resolve("root"), dir.resolve("state"), socket, metricsPort, dir.resolve("net.d"), cdiDir(dir))
+                """.formatted(dir.resolve("root"), dir.resolve("state"), socket, metricsPort, dir.resolve("net.d"), cniBinDir(dir),
+                cdiDir(dir))
                 + extraToml);
         var log = dir.resolve("jcrid.log");
         var command = new java.util.ArrayList<String>();
