@@ -75,7 +75,7 @@ class ImageVolumeSpec {
     @Test
     void theImageIsMountedReadOnlyAndStatusShowsTheMountAsGiven() throws Exception {
         var mount = image(volume, "");
-        var id = started("reader", "cat /data/hello.txt; echo; cat /data/second.txt; echo; touch /data/new 2>/dev/null || echo read-only",
+        var id = started("reader", "cat /data/hello.txt /data/second.txt; touch /data/new 2>/dev/null || echo read-only",
                 mount);
         assertEquals(List.of("from the image", "second layer", "read-only"), output(id, "reader"));
         var status = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
