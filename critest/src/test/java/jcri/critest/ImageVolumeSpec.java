@@ -7,11 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import jcri.api.v1.ContainerStatusRequest;
 import jcri.api.v1.ImageSpec;
 import jcri.api.v1.ImageStatusRequest;
+import jcri.api.v1.ListContainersRequest;
+import jcri.api.v1.ListPodSandboxRequest;
 import jcri.api.v1.Mount;
 import jcri.api.v1.PodSandboxConfig;
 import jcri.api.v1.PullImageRequest;
@@ -75,7 +79,7 @@ class ImageVolumeSpec {
     @Test
     void theImageIsMountedReadOnlyAndStatusShowsTheMountAsGiven() throws Exception {
         var mount = image(volume, "");
-        var id = started("reader", "cat /data/hello.txt /data/second.txt; touch /data/new 2>/dev/null || echo read-only",
+        var id = started("reader", "echo $(cat /data/hello.txt); echo $(cat /data/second.txt); touch /data/new 2>/dev/null || echo read-only",
                 mount);
         assertEquals(List.of("from the image", "second layer", "read-only"), output(id, "reader"));
         var status = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
@@ -84,10 +88,12 @@ class ImageVolumeSpec {
 
     @Test
     void aSubPathMountsThatDirectoryFollowingLinksInsideTheImage() throws Exception {
-        var id = started("sub", "cat /data/inner.txt", image(volume, "sub"));
+        var id = started("sub", "echo $(cat /data/inner.txt)", image(volume, "sub"));
         assertEquals(List.of("inside sub"), output(id, "sub"));
-        var linked = started("linked", "cat /data/inner.txt", image(volume, "deep/back"));
+        var linked = started("linked", "echo $(cat /data/inner.txt)", image(volume, "deep/back"));
         assertEquals(List.of("inside sub"), output(linked, "linked"));
+        var oneLayer = started("one-layer", "ls /data/busybox", image(Pods.busybox(cri), "bin"));
+        assertEquals(List.of("/data/busybox"), output(oneLayer, "one-layer"), "a one-layer image's view is a bind of the layer");
     }
 
     @Test
@@ -132,6 +138,39 @@ class ImageVolumeSpec {
         Pods.destroy(cri, podId);
         pods.remove(podId);
         assertNoLeaks();
+    }
+
+    @Test
+    void aCrashInCreateContainerAndARestartLeaveNoImageVolumeBehind() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(), "killing someone else's runtime is not this suite's business");
+        var dir = Scratch.dir("critest-imgvol-");
+        TestNetwork.forExtraDaemon(dir.resolve("net.d"), dir.resolve("ipam"));
+        var crashPod = Pods.config("imgvol-crash").build();
+        var config = Pods.shell(cri, "c", "exec sleep 1000").addMounts(image(volume, "sub")).build();
+        try (var jcrid = JcridProcess.startPausingAfter(dir, "runc_create"); var own = new CriClient(jcrid.endpoint())) {
+            pull(own, config.getImage().getImage());
+            pull(own, volume);
+            var id = Pods.run(own, crashPod);
+            CompletableFuture.runAsync(() -> Pods.create(own, id, crashPod, config));
+            jcrid.awaitPause(Duration.ofSeconds(30));
+            jcrid.kill();
+        }
+        try (var jcrid = JcridProcess.start(dir, ""); var own = new CriClient(jcrid.endpoint())) {
+            assertEquals(List.of(), Leaks.find(own, dir, "critest-imgvol-none"), "the half-made container's view is released");
+            var id = own.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItems(0).getId();
+            Pods.start(own, id, crashPod, config);
+            jcrid.kill();
+        }
+        try (var jcrid = JcridProcess.start(dir, ""); var own = new CriClient(jcrid.endpoint())) {
+            var id = own.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItems(0).getId();
+            assertEquals(1, own.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+            Pods.destroy(own, id);
+            assertEquals(List.of(), Leaks.find(own, dir, "critest-imgvol-none"), "the running container's view goes with its pod");
+        }
+    }
+
+    private static void pull(CriClient client, String reference) {
+        client.images().pullImage(PullImageRequest.newBuilder().setImage(spec(reference)).build());
     }
 
     /** Nothing left (mounts, views, bundles) that belongs to no live container or pod, when the suite runs its own jcrid. */
