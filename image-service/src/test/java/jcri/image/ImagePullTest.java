@@ -56,7 +56,7 @@ class ImagePullTest {
     }
 
     private ImageManager open(ImageConfig config) {
-        return ImageManager.open(root, config, new SimpleMeterRegistry(), SnapshotUsers.NONE);
+        return ImageManager.open(root, config, new SimpleMeterRegistry(), snapshot -> java.util.Optional.empty());
     }
 
     @AfterEach
