@@ -12,7 +12,7 @@ import jcri.snapshot.Snapshotter;
 import jcri.store.Trees;
 
 /**
- * The containers' bundle dirs ({@code <state>/containers/<id>}: config.json, rootfs, conmon's files,
+ * The containers' bundle dirs ({@code <state>/containers/<id>}: config.json, rootfs, image volumes, conmon's files,
  * the memory cgroup's path) and what each holds on the node until it is released.
  */
 public final class ContainerBundles {
