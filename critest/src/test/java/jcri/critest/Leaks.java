@@ -89,7 +89,7 @@ public final class Leaks {
         }
     }
 
-    /** Active snapshots are containers' writable layers; their metadata names the key. */
+    /** Active snapshots are containers' writable layers, views their image volumes ({@code <id>-vol-<n>}); the metadata names the key. */
     private static void activeSnapshots(Path snapshots, Set<String> containers, List<String> leaks) throws IOException {
         var file = snapshots.resolve("meta/snapshots.json");
         if (!Files.exists(file)) {
@@ -97,7 +97,7 @@ public final class Leaks {
         }
         for (var snapshot : new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()).path("snapshots")) {
             var key = snapshot.path("key").asText();
-            if (!snapshot.path("kind").asText().equals("COMMITTED") && !containers.contains(key)) {
+            if (!snapshot.path("kind").asText().equals("COMMITTED") && !containers.contains(key.replaceFirst("-vol-[0-9]+$", ""))) {
                 leaks.add(snapshot.path("kind").asText().toLowerCase() + " snapshot " + key);
             }
         }

@@ -50,6 +50,7 @@ import jcri.runtime.stats.StatsCollector;
 import jcri.runtime.stream.StreamingServer;
 import jcri.runtime.sandbox.PodDialer;
 import jcri.runtime.container.ContainerAttach;
+import jcri.runtime.container.ImageVolumes;
 import jcri.runtime.cgroup.CgroupDriver;
 import jcri.runtime.cgroup.CgroupReader;
 import jcri.runtime.cgroup.PodCgroup;
@@ -91,7 +92,8 @@ final class Daemon implements AutoCloseable {
                 Path.of(runtime.handlers().get(runtime.defaultHandler()).path()), Path.of(config.cni().confDir()));
         var root = Path.of(config.root());
         var state = Path.of(config.state());
-        var images = ImageManager.open(root, config.images(), registry);
+        var images = ImageManager.open(root, config.images(), registry,
+                snapshot -> ImageVolumes.container(snapshot).map(id -> "image volume of container " + id));
         var imageFamilies = List.<ImageServiceGrpc.AsyncService>of(new ImageServiceHandler(images, root));
 
         var driver = CgroupDriver.named(runtime.cgroupDriver());
@@ -115,7 +117,8 @@ final class Daemon implements AutoCloseable {
         var events = new ContainerEvents(registry, 1024);
         var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
         var table = new ContainerTable(new JsonStore<>(root.resolve("containers"), ContainerRecord.class), events);
-        var bundles = new ContainerBundles(state.resolve("containers"), images.snapshotter(), conmon, MountTable::unmount);
+        var bundles = new ContainerBundles(state.resolve("containers"), images.snapshotter(), conmon, MountTable::unmount,
+                new ImageVolumes(images, images.snapshotter(), MountTable::mountAll, MountTable::unmount));
         var exitMonitor = new ExitMonitor(table, bundles, Map.copyOf(runtimes));
         resources.add(exitMonitor);
         var containers = new ContainerManager(table, bundles, exitMonitor, driver, sandboxes, images, images.snapshotter(),

@@ -39,12 +39,17 @@ public final class ImageManager implements ImageLookup {
     private final PullMetrics metrics;
     private final Duration pullTimeout;
     private final String sandboxImage;
+    private final SnapshotUsers users;
     private final Map<String, CompletableFuture<ImageRecord>> inFlight = new ConcurrentHashMap<>();
     /** Pulls hold the read side, garbage collection the write side, so GC never deletes what a pull is using. */
     private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
 
-    /** Opens the image state under {@code root} ({@code content/}, {@code snapshots/}, {@code images/}) with {@code config}. */
-    public static ImageManager open(java.nio.file.Path root, ImageConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
+    /**
+     * Opens the image state under {@code root} ({@code content/}, {@code snapshots/}, {@code images/}) with {@code config};
+     * an image whose top layer has a snapshot {@code users} names cannot be removed.
+     */
+    public static ImageManager open(java.nio.file.Path root, ImageConfig config, io.micrometer.core.instrument.MeterRegistry registry,
+                                    SnapshotUsers users) {
         var content = new ContentStore(root.resolve("content"));
         var snapshots = new jcri.snapshot.OverlaySnapshotter(root.resolve("snapshots"));
         var metrics = new PullMetrics(registry);
@@ -54,7 +59,7 @@ public final class ImageManager implements ImageLookup {
                         config.maxExpansionRatio())), config.maxConcurrentDownloads(), metrics,
                 jcri.steps.Steps.of(registry));
         var manager = new ImageManager(new ImageStore(root.resolve("images")), content, snapshots, puller, metrics,
-                Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage());
+                Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage(), users);
         manager.collectGarbage();
         return manager;
     }
@@ -65,7 +70,7 @@ public final class ImageManager implements ImageLookup {
     }
 
     ImageManager(ImageStore images, ContentStore content, Snapshotter snapshots, ImagePuller puller, PullMetrics metrics,
-                 Duration pullTimeout, String sandboxImage) {
+                 Duration pullTimeout, String sandboxImage, SnapshotUsers users) {
         this.images = images;
         this.content = content;
         this.snapshots = snapshots;
@@ -73,6 +78,7 @@ public final class ImageManager implements ImageLookup {
         this.metrics = metrics;
         this.pullTimeout = pullTimeout;
         this.sandboxImage = sandboxImage;
+        this.users = users;
     }
 
     /**
@@ -183,7 +189,8 @@ public final class ImageManager implements ImageLookup {
     /**
      * Removes {@code reference}: a tag or digest reference of an image that has others only loses
      * that reference; otherwise the image goes, with every blob and layer no other image uses.
-     * An unknown reference is not an error (the CRI asks RemoveImage to be idempotent).
+     * An unknown reference is not an error (the CRI asks RemoveImage to be idempotent); an image in use
+     * (see {@link SnapshotUsers}) is FAILED_PRECONDITION.
      */
     public void remove(String reference) {
         var found = images.find(reference);
@@ -203,8 +210,25 @@ public final class ImageManager implements ImageLookup {
                     image.size(), image.blobs(), image.chainIds(), image.spec()));
             return;
         }
+        requireUnused(image);
         images.delete(image.id());
         collectGarbage();
+    }
+
+    /** Refuses to remove an image whose top layer something uses, unless another image has the same layers. */
+    private void requireUnused(ImageRecord image) {
+        var top = image.toLocal().chainId();
+        if (images.all().stream().anyMatch(other -> !other.id().equals(image.id()) && other.toLocal().chainId().equals(top))) {
+            return;
+        }
+        for (var snapshot : snapshots.list()) {
+            if (snapshot.parent().equals(top)) {
+                var user = users.user(snapshot);
+                if (user.isPresent()) {
+                    throw CriException.failedPrecondition("image %s is in use by the %s", image.id(), user.get());
+                }
+            }
+        }
     }
 
     /** A digest reference stays while a tag of the same repository remains. */

@@ -56,7 +56,7 @@ class ImagePullIT {
     }
 
     private ImageManager open(ImageConfig config) {
-        return ImageManager.open(root, config, new SimpleMeterRegistry());
+        return ImageManager.open(root, config, new SimpleMeterRegistry(), snapshot -> java.util.Optional.empty());
     }
 
     @AfterEach
@@ -340,5 +340,26 @@ class ImagePullIT {
         try (var blobs = Files.list(root.resolve("content/blobs/sha256"))) {
             assertEquals(0, blobs.count(), "blobs collected with the last image");
         }
+    }
+
+    @Test
+    void anImageWhoseLayersAViewUsesStaysThroughRemoveAndGarbageCollection() throws Exception {
+        var built = ImageBuilder.oci().layer(new LayerBuilder().file("a", "1"), Compression.GZIP)
+                .layer(new LayerBuilder().file("b", "2"), Compression.GZIP).build();
+        registry.push("test/volume", "v1", built);
+        images = ImageManager.open(root, new ImageConfig(2, null, null, 0, "", Map.of()), new SimpleMeterRegistry(),
+                snapshot -> snapshot.key().startsWith("vol-") ? java.util.Optional.of("volume " + snapshot.key()) : java.util.Optional.empty());
+        var image = images.pull(ref("test/volume", "v1"), Credentials.ANONYMOUS);
+        images.snapshotter().view("vol-1", image.chainId());
+        var e = assertThrows(CriException.class, () -> images.remove(image.id()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("volume vol-1"), e.getMessage());
+        var unguarded = open(new ImageConfig(2, null, null, 0, "", Map.of()));
+        unguarded.remove(image.id());
+        assertTrue(unguarded.find(image.id()).isEmpty());
+        assertEquals(3, unguarded.snapshotter().list().size(), "garbage collection keeps both layers under the view");
+        unguarded.snapshotter().remove("vol-1");
+        unguarded.collectGarbage();
+        assertEquals(List.of(), unguarded.snapshotter().list());
     }
 }

@@ -5,13 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
+import jcri.api.v1.ContainerConfig;
 import jcri.runtime.cgroup.CgroupReader;
 import jcri.snapshot.SnapshotException;
 import jcri.snapshot.Snapshotter;
 import jcri.store.Trees;
 
 /**
- * The containers' bundle dirs ({@code <state>/containers/<id>}: config.json, rootfs, conmon's files,
+ * The containers' bundle dirs ({@code <state>/containers/<id>}: config.json, rootfs, image volumes, conmon's files,
  * the memory cgroup's path) and what each holds on the node until it is released.
  */
 public final class ContainerBundles {
@@ -22,18 +23,25 @@ public final class ContainerBundles {
     private final Snapshotter snapshots;
     private final Conmon conmon;
     private final Consumer<Path> unmount;
+    private final ImageVolumes volumes;
 
     /** {@code unmount} takes every mount off a path (and is quiet when nothing is mounted there). */
-    public ContainerBundles(Path dir, Snapshotter snapshots, Conmon conmon, Consumer<Path> unmount) throws IOException {
+    public ContainerBundles(Path dir, Snapshotter snapshots, Conmon conmon, Consumer<Path> unmount, ImageVolumes volumes) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.snapshots = snapshots;
         this.conmon = conmon;
         this.unmount = unmount;
+        this.volumes = volumes;
     }
 
     /** The container's bundle dir. */
     public Path path(String id) {
         return dir.resolve(id);
+    }
+
+    /** Mounts the container's image volumes in its bundle; returns its config with them as read-only binds (see {@link ImageVolumes}). */
+    ContainerConfig mountImageVolumes(String id, ContainerConfig config) throws IOException {
+        return volumes.mount(id, config, path(id));
     }
 
     /** Every bundle dir's name. */
@@ -72,11 +80,13 @@ public final class ContainerBundles {
 
     /**
      * Releases what a container holds on the node once its runtime state is gone: the rootfs mount,
-     * its writable snapshot (when one was made), the bundle, conmon's exit file and attach-socket link.
+     * its writable snapshot (when one was made), its image volumes, the bundle, conmon's exit file and
+     * attach-socket link.
      */
     void release(String id, boolean snapshot) throws IOException {
         var bundle = path(id);
         unmount.accept(bundle.resolve("rootfs"));
+        volumes.release(id, bundle);
         if (snapshot) {
             try {
                 snapshots.remove(id);

@@ -95,7 +95,8 @@ public final class ContainerManager implements PodContainers {
             Files.createDirectories(rootfs);
             steps.run("rootfs_mount", () -> MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs));
             snapshot = true;
-            var spec = specs.build(new SpecInput(id, config, pod.config(), image.spec(), rootfs,
+            var mounted = bundles.mountImageVolumes(id, config); // the record keeps the config as given, for ContainerStatus
+            var spec = specs.build(new SpecInput(id, mounted, pod.config(), image.spec(), rootfs,
                     namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id), runc.features()));
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
             var logPath = ContainerPlacement.logPath(pod, config, bundle);

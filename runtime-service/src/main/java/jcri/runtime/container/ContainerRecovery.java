@@ -44,12 +44,13 @@ public final class ContainerRecovery {
 
     /**
      * Releases what a crash in the middle of a create left behind with no container record:
-     * the conmon and runtime state, the rootfs mount, the writable snapshot and the bundle.
+     * the conmon and runtime state, the rootfs mount, the writable snapshot, image volumes and the bundle.
      */
     private void sweepUnfinished() throws IOException, InterruptedException {
         var leftovers = new TreeSet<String>();
         bundles.ids().stream().filter(Ids::valid).forEach(leftovers::add);
         snapshots.list().stream().filter(i -> i.kind() == Info.Kind.ACTIVE && Ids.valid(i.key())).map(Info::key).forEach(leftovers::add);
+        snapshots.list().stream().map(ImageVolumes::container).flatMap(java.util.Optional::stream).forEach(leftovers::add);
         table.list().forEach(r -> leftovers.remove(r.id()));
         for (var id : leftovers) {
             LOG.warning("releasing container " + id + ", left half-made by a crash");

@@ -32,7 +32,8 @@ final class ContainerFixture {
         this.store = new JsonStore<>(dir.resolve("records"), ContainerRecord.class);
         this.table = new ContainerTable(store, events);
         this.conmon = new Conmon(dir.resolve("no-conmon"), dir.resolve("exits"), dir.resolve("attach"), false);
-        this.bundles = new ContainerBundles(dir.resolve("containers"), snapshots, conmon, unmounted::add);
+        this.bundles = new ContainerBundles(dir.resolve("containers"), snapshots, conmon, unmounted::add,
+                new ImageVolumes(reference -> java.util.Optional.empty(), snapshots, (mounts, target) -> { }, unmounted::add));
     }
 
     /** A running container in the table, started at {@code startedNanos}, watched by {@code monitor}. */

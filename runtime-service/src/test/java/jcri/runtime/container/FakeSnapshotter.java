@@ -8,7 +8,7 @@ import jcri.snapshot.Mount;
 import jcri.snapshot.Snapshotter;
 import jcri.snapshot.Usage;
 
-/** A snapshotter holding only a list of snapshots; the containers' code lists and removes them, nothing else. */
+/** A snapshotter holding only a list of snapshots; the containers' code lists, removes and makes views of them, nothing else. */
 final class FakeSnapshotter implements Snapshotter {
     final List<Info> snapshots = new ArrayList<>();
     final List<String> removed = new ArrayList<>();
@@ -31,7 +31,8 @@ final class FakeSnapshotter implements Snapshotter {
 
     @Override
     public List<Mount> view(String key, String parent) {
-        throw new UnsupportedOperationException();
+        snapshots.add(new Info(key, parent, Info.Kind.VIEW, java.time.Instant.now(), java.util.Map.of()));
+        return List.of(new Mount("bind", "/layers/" + parent, List.of("rbind", "ro")));
     }
 
     @Override
