@@ -56,7 +56,7 @@ class ImagePullIT {
     }
 
     private ImageManager open(ImageConfig config) {
-        return ImageManager.open(root, config, new SimpleMeterRegistry(), snapshot -> java.util.Optional.empty());
+        return ImageManager.open(root, config, new SimpleMeterRegistry(), SnapshotUsers.NONE);
     }
 
     @AfterEach

@@ -32,6 +32,7 @@ import jcri.api.v1.RemoveImageRequest;
 import jcri.api.v1.RemoveImageResponse;
 import jcri.image.ImageConfig;
 import jcri.image.ImageManager;
+import jcri.image.SnapshotUsers;
 import jcri.image.content.ContentStore;
 import jcri.image.content.Digests;
 import jcri.image.store.ImageRecord;
@@ -101,7 +102,7 @@ class ImageServiceHandlerTest {
                 List.of("docker.io/library/busybox@sha256:" + "b".repeat(64)), 2_000_000, List.of(BUSYBOX), List.of(), spec("1000:1000")));
         store.add(new ImageRecord(NGINX, List.of("docker.io/library/nginx:latest"), List.of(), 50_000_000, List.of(NGINX),
                 List.of(), spec("nginx")));
-        var manager = ImageManager.open(root, new ImageConfig(null, null, null, null, "busybox:1.36", null), new SimpleMeterRegistry());
+        var manager = ImageManager.open(root, new ImageConfig(null, null, null, null, "busybox:1.36", null), new SimpleMeterRegistry(), SnapshotUsers.NONE);
         handler = new ImageServiceHandler(manager, root);
     }
 
@@ -185,7 +186,7 @@ class ImageServiceHandlerTest {
         new ContentStore(other.resolve("content")).put(Digests.of(config), config);
         new ImageStore(other.resolve("images")).add(new ImageRecord(Digests.of(config), List.of("docker.io/library/odd:1"), List.of(), 1,
                 List.of(Digests.of(config)), List.of(), spec("99999999999999999999")));
-        handler = new ImageServiceHandler(ImageManager.open(other, ImageConfig.defaults(), new SimpleMeterRegistry()), other);
+        handler = new ImageServiceHandler(ImageManager.open(other, ImageConfig.defaults(), new SimpleMeterRegistry(), SnapshotUsers.NONE), other);
 
         assertEquals(List.of(Digests.of(config)), list(null));
         var image = status("odd:1", false).getImage();
