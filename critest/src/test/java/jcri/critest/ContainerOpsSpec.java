@@ -23,6 +23,8 @@ import jcri.api.v1.PodSandboxStatusRequest;
 import jcri.api.v1.PortMapping;
 import jcri.api.v1.Protocol;
 import jcri.api.v1.ReopenContainerLogRequest;
+import jcri.api.v1.Signal;
+import jcri.api.v1.StopContainerRequest;
 import jcri.api.v1.UpdateContainerResourcesRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -118,5 +120,26 @@ class ContainerOpsSpec {
     private static Path cgroupFile(String controller, String id, String v1, String v2) {
         var v1Path = Path.of("/sys/fs/cgroup", controller, "jcri", id, v1);
         return Files.exists(v1Path) ? v1Path : Path.of("/sys/fs/cgroup/jcri", id, v2);
+    }
+
+    /** CRI stop_signal (Kubernetes 1.33's lifecycle.stopSignal): StopContainer sends it, and the status names it. */
+    @Test
+    void theRequestedStopSignalStopsTheContainer() throws Exception {
+        var pod = Pods.config("stop-signal").build();
+        var podId = Pods.run(cri, pod);
+        pods.add(podId);
+        var config = Pods.shell(cri, "usr1", "trap 'echo got-usr1; exit 0' USR1; echo ready; while true; do sleep 0.1; done")
+                .setStopSignal(Signal.SIGUSR1).build();
+        var id = Pods.start(cri, podId, pod, config);
+        var log = Pods.log(pod, config);
+        Logs.await(log, "ready", Duration.ofSeconds(60));
+        var status = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+        if (!Target.external()) {
+            assertEquals(Signal.SIGUSR1, status.getStopSignal());
+        }
+        cri.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(60).build());
+        var stopped = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+        assertEquals(0, stopped.getExitCode(), "the shell's trap ran: it was USR1, not SIGKILL");
+        assertTrue(Logs.text(log).contains("got-usr1"), Logs.text(log).toString());
     }
 }

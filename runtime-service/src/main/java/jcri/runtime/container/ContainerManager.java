@@ -107,7 +107,8 @@ public final class ContainerManager implements PodContainers {
             ConmonIdentity.record(bundle);
             bundles.recordMemoryCgroup(id, cgroups.memoryCgroup(pid));
             table.add(new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerState.CREATED,
-                    Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(), image.spec().stopSignal(),
+                    Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(),
+                    StopSignals.chosen(config.getStopSignal(), image.spec().stopSignal()),
                     spec.process().user()));
             return id;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -166,7 +167,7 @@ public final class ContainerManager implements PodContainers {
         }
         var runc = runtime(record.handler());
         if (timeoutSeconds > 0) {
-            runc.kill(id, signal(record.stopSignal()), false);
+            runc.kill(id, StopSignals.forRuntime(record.stopSignal()), false);
             if (table.awaitExit(id, Timeouts.seconds(timeoutSeconds))) {
                 return;
             }
@@ -285,7 +286,4 @@ public final class ContainerManager implements PodContainers {
         return OciRuntime.of(runtimes, handler);
     }
 
-    private static String signal(String stopSignal) {
-        return stopSignal.isEmpty() ? "TERM" : stopSignal.startsWith("SIG") ? stopSignal.substring(3) : stopSignal;
-    }
 }

@@ -2,6 +2,7 @@ package jcri.runtime.cri;
 
 import jcri.runtime.container.ContainerManager;
 import jcri.runtime.container.ContainerRecord;
+import jcri.runtime.container.StopSignals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.stub.StreamObserver;
@@ -177,6 +178,7 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
                 .putAllAnnotations(config.getAnnotationsMap())
                 .addAllMounts(config.getMountsList())
                 .setUser(user(record.user()))
+                .setStopSignal(StopSignals.forStatus(record.stopSignal()))
                 .setLogPath(record.logPath())
                 .build();
     }
