@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import jcri.api.CriException;
-import jcri.api.v1.SupplementalGroupsPolicy;
 import jcri.api.v1.ContainerConfig;
+import jcri.api.v1.LinuxContainerSecurityContext;
+import jcri.api.v1.SecurityProfile;
+import jcri.api.v1.SupplementalGroupsPolicy;
 import jcri.runtime.oci.spec.Process;
 
 /**
@@ -43,9 +45,29 @@ final class ProcessSection {
         var cwd = !c.getWorkingDir().isEmpty() ? c.getWorkingDir() : !in.image().workingDir().isEmpty() ? in.image().workingDir() : "/";
         var capabilities = new Process.Capabilities(caps, caps, caps, ids.uid() == 0 ? List.of() : null);
         long oom = Math.max(c.getLinux().getResources().getOomScoreAdj(), ownOomScoreAdj);
-        var apparmorRef = security.hasApparmor() ? security.getApparmor().getLocalhostRef() : "";
-        var profile = apparmor && !apparmorRef.isEmpty() ? apparmorRef.replaceFirst("^localhost/", "") : null;
-        return new Process(c.getTty(), user, args, env(in), cwd, capabilities, security.getNoNewPrivs(), oom, profile);
+        return new Process(c.getTty(), user, args, env(in), cwd, capabilities, security.getNoNewPrivs(), oom, apparmorProfile(security));
+    }
+
+    /**
+     * The AppArmor profile a localhost request names (the {@code apparmor} field, else the deprecated
+     * {@code apparmor_profile}); null for the runtime default or unconfined. A profile on a node without AppArmor is
+     * FAILED_PRECONDITION: running the container unconfined would drop the confinement without a word.
+     */
+    private String apparmorProfile(LinuxContainerSecurityContext security) {
+        String ref;
+        if (security.hasApparmor()) {
+            ref = security.getApparmor().getProfileType() == SecurityProfile.ProfileType.Localhost
+                    ? security.getApparmor().getLocalhostRef() : "";
+        } else {
+            ref = security.getApparmorProfile().startsWith("localhost/") ? security.getApparmorProfile() : "";
+        }
+        if (ref.isEmpty()) {
+            return null;
+        }
+        if (!apparmor) {
+            throw CriException.failedPrecondition("AppArmor profile %s was asked for, but this node has no AppArmor", ref);
+        }
+        return ref.replaceFirst("^localhost/", "");
     }
 
     /**

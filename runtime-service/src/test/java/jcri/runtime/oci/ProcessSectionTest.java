@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.grpc.Status;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,11 +103,17 @@ class ProcessSectionTest {
     }
 
     @Test
-    void anAppArmorProfileIsNamedOnlyWhereTheNodeHasAppArmor() throws IOException {
+    void anAppArmorProfileIsNamedWhereTheNodeHasAppArmorAndRefusedWhereNot() throws IOException {
         var c = SpecFixture.withSecurity(LinuxContainerSecurityContext.newBuilder().setApparmor(SecurityProfile.newBuilder()
                 .setProfileType(SecurityProfile.ProfileType.Localhost).setLocalhostRef("localhost/strict")));
         assertEquals("strict", process(new ProcessSection(0, true), c).apparmorProfile());
-        assertNull(process(new ProcessSection(0, false), c).apparmorProfile());
+        var e = assertThrows(CriException.class, () -> process(new ProcessSection(0, false), c));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.code());
+        var deprecated = SpecFixture.withSecurity(LinuxContainerSecurityContext.newBuilder().setApparmorProfile("localhost/old"));
+        assertEquals("old", process(new ProcessSection(0, true), deprecated).apparmorProfile());
+        var byDefault = SpecFixture.withSecurity(LinuxContainerSecurityContext.newBuilder().setApparmor(SecurityProfile.newBuilder()
+                .setProfileType(SecurityProfile.ProfileType.RuntimeDefault)).setApparmorProfile("runtime/default"));
+        assertNull(process(new ProcessSection(0, false), byDefault).apparmorProfile(), "the default needs no AppArmor");
     }
 
     @Test
