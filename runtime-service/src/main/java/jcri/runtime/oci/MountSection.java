@@ -78,6 +78,9 @@ final class MountSection {
         }
         var mode = readOnlyOption(m, runtime);
         var host = Path.of(m.getHostPath());
+        if (!host.isAbsolute()) {
+            throw CriException.invalid("host path %s of mount %s is not absolute", m.getHostPath(), m.getContainerPath());
+        }
         if (!Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(host);
         }

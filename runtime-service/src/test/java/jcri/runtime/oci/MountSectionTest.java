@@ -103,6 +103,14 @@ class MountSectionTest {
     }
 
     @Test
+    void aRelativeHostPathIsRefusedAndCreatesNothing() {
+        var relative = Mount.newBuilder().setHostPath("jcri-relative-" + ProcessHandle.current().pid()).setContainerPath("/data").build();
+        var e = assertThrows(CriException.class, () -> mounts("private", relative));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
+        assertTrue(Files.notExists(Path.of(relative.getHostPath())), "nothing made in the daemon's working directory");
+    }
+
+    @Test
     void aMountWithoutAPathIsRefused() {
         var e = assertThrows(CriException.class, () -> mounts("shared", Mount.newBuilder().setContainerPath("/a").build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.code());
