@@ -39,6 +39,20 @@ class JcridDaemonSpec {
         }
     }
 
+    /** CIS-hardened nodes mount /tmp noexec: netty's native transport must not be unpacked and loaded from there. */
+    @Test
+    void startsWithANoexecTemporaryDirectory() throws Exception {
+        var tmp = Files.createDirectories(dir.resolve("noexec-tmp"));
+        var mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "noexec,nosuid,nodev", "tmpfs", tmp.toString()).inheritIO().start();
+        assertEquals(0, mount.waitFor());
+        try (var jcrid = JcridProcess.startWithJvmOptions(dir, List.of("-Djava.io.tmpdir=" + tmp));
+             var cri = new CriClient(jcrid.endpoint())) {
+            assertEquals("jcri", cri.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName());
+        } finally {
+            new ProcessBuilder("umount", "-l", tmp.toString()).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void replacesAStaleSocketLeftByACrash() throws Exception {
         var socket = dir.resolve("state/jcri.sock");

@@ -64,6 +64,13 @@ public final class JcridProcess implements AutoCloseable {
         return process;
     }
 
+    /** Starts jcrid with extra JVM options (e.g. another temporary directory) and waits until it answers. */
+    public static JcridProcess startWithJvmOptions(Path dir, List<String> jvmOptions) throws IOException, InterruptedException {
+        var process = launch(dir, "", false, jvmOptions);
+        process.awaitSocket(Duration.ofSeconds(30));
+        return process;
+    }
+
     /** Waits until the daemon logs that it paused after its step. */
     public void awaitPause(Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

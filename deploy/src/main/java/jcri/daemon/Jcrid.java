@@ -1,6 +1,7 @@
 package jcri.daemon;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
@@ -49,6 +50,7 @@ public final class Jcrid {
         }
         Logs.configure(config.logLevel());
         var log = Logger.getLogger(Jcrid.class.getName());
+        nativeLibrariesUnder(Path.of(config.root()));
         // The hook is in place before anything is made: a SIGTERM during start-up waits for start-up to
         // finish and then undoes it, so no socket, mount or server is left behind.
         var started = new CompletableFuture<Daemon>();
@@ -93,5 +95,19 @@ public final class Jcrid {
     private static void fail(String message) {
         System.err.println("jcrid: " + message);
         System.exit(2);
+    }
+
+    /**
+     * Netty unpacks its native transport into a directory and loads it from there: under jcrid's own root, never the
+     * system's temporary directory, which hardened nodes mount noexec. Set before any netty class loads.
+     */
+    private static void nativeLibrariesUnder(Path root) {
+        var dir = root.resolve("native");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            fail("cannot create " + dir + " for the native libraries: " + e.getMessage());
+        }
+        System.setProperty("io.netty.native.workdir", dir.toString());
     }
 }
