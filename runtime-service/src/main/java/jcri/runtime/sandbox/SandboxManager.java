@@ -32,6 +32,7 @@ import jcri.store.Trees;
  * when asked, a PID-namespace holder. Knows nothing of gRPC; containers are handled by the caller.
  */
 public final class SandboxManager implements PodLookup {
+    private static final Path PROC_SYS = Path.of("/proc/sys");
     private static final Logger LOG = Logger.getLogger(SandboxManager.class.getName());
     /** What sethostname(2) takes (at most 64 bytes) and a resolver can look up: RFC 1123 characters, plus underscore. */
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -121,7 +122,7 @@ public final class SandboxManager implements PodLookup {
         var options = config.getLinux().getSecurityContext().getNamespaceOptions();
         boolean ownNetwork = options.getNetwork() != NamespaceMode.NODE;
         boolean ownIpc = options.getIpc() != NamespaceMode.NODE;
-        Sysctls.validate(config.getLinux().getSysctlsMap(), ownNetwork, ownIpc);
+        Sysctls.validate(config.getLinux().getSysctlsMap(), ownNetwork, ownIpc, PROC_SYS);
         PortMappings.validate(config.getPortMappingsList());
         // A pod that names no hostname gets the node's, in its own network as on the node's, as in
         // containerd and CRI-O (pod names are often longer than a hostname may be).
