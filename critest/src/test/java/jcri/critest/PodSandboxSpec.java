@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import jcri.api.v1.DNSConfig;
@@ -118,6 +119,11 @@ class PodSandboxSpec {
                     .setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls("kernel.panic", "1")).build()));
             assertEquals(Status.Code.INVALID_ARGUMENT, sysctl.getStatus().getCode());
             assertTrue(sysctl.getStatus().getDescription().contains("kernel.panic"));
+            for (var bad : List.of("net.core.no_such_knob", "net/../kernel/panic")) {
+                var unknown = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("sysctl-bad")
+                        .setLinux(LinuxPodSandboxConfig.newBuilder().putSysctls(bad, "1")).build()));
+                assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode(), bad + " is refused at RunPodSandbox");
+            }
             var metadata = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("").build()));
             assertEquals(Status.Code.INVALID_ARGUMENT, metadata.getStatus().getCode());
             var hostname = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("host").setHostname("-rf").build()));
