@@ -52,15 +52,25 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
             + "|cannot run the command: exec failed: cannot exec in a stopped container)"
             + "|ContainerStatus from runtime service failed\" err=\"rpc error: code = NotFound desc = container [0-9a-f]{64} not found"
             + "|DeleteContainer returned error.*code = NotFound");
+    private final KubeletVersion version;
     private final String kubeletConfig;
     private KernelTunables tunables;
     private JcridProcess jcrid;
     private KubeletProcess kubelet;
     private CriClient cri;
 
-    /** A node whose kubelet gets {@code kubeletConfig} (KubeletConfiguration lines) beside the harness's own. */
-    public KubeletNode(String kubeletConfig) {
+    /**
+     * A node whose kubelet is of {@code version} and gets {@code kubeletConfig} (KubeletConfiguration lines) beside the
+     * harness's own and its version's.
+     */
+    public KubeletNode(KubeletVersion version, String kubeletConfig) {
+        this.version = version;
         this.kubeletConfig = kubeletConfig;
+    }
+
+    /** A node with kubelet v1.26 and {@code kubeletConfig}. */
+    public KubeletNode(String kubeletConfig) {
+        this(KubeletVersion.V1_26, kubeletConfig);
     }
 
     public KubeletNode() {
@@ -76,7 +86,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
         Scratch.stopAtExit(jcrid);
         cri = new CriClient(jcrid.endpoint());
         tunables = KernelTunables.save();
-        kubelet = KubeletProcess.start(dir.resolve("kubelet"), jcrid.endpoint(), kubeletConfig);
+        kubelet = KubeletProcess.start(dir.resolve("kubelet"), jcrid.endpoint(), version, kubeletConfig);
         Scratch.stopAtExit(kubelet);
     }
 
@@ -183,6 +193,17 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     public List<PodSandbox> sandboxes(String name) {
         return cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().stream()
                 .filter(p -> p.getMetadata().getName().equals(podName(name))).toList();
+    }
+
+    /** Waits until the kubelet has logged a line about manifest {@code name}'s pod containing {@code text}; returns it. */
+    public String awaitLogged(String name, String text, Duration timeout) throws IOException, InterruptedException {
+        var pod = "pod=\"default/" + podName(name) + "\"";
+        awaitUntil(() -> logged(pod, text).isPresent(), "the kubelet's log line on " + name + " with '" + text + "'", timeout);
+        return logged(pod, text).orElseThrow();
+    }
+
+    private Optional<String> logged(String pod, String text) throws IOException {
+        return kubelet.log().lines().filter(l -> l.contains(pod) && l.contains(text)).findFirst();
     }
 
     private interface Condition {
