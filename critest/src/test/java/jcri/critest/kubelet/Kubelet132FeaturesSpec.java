@@ -58,7 +58,9 @@ class Kubelet132FeaturesSpec {
             var mount = node.cri().runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(pod.containerId("main"))
                     .build()).getStatus().getMountsList().stream().filter(m -> m.getContainerPath().equals("/host")).findFirst().orElseThrow();
             assertTrue(mount.getReadonly() && mount.getRecursiveReadOnly(), "the kubelet asked for a recursive read-only mount: " + mount);
-            node.delete("rro");
+            assertEquals("Enabled", pod.container("main").path("volumeMounts").path(0).path("recursiveReadOnly").asText(),
+                    "the kubelet's status: " + pod.container("main").toPrettyString());
+            node.delete("rro"); // before its submount goes
         } finally {
             HostCommand.run("umount", host.resolve("sub").toString());
         }
@@ -72,7 +74,7 @@ class Kubelet132FeaturesSpec {
     void supplementalGroupsPolicyStrictLeavesOutTheImagesGroups() throws Exception {
         var image = TestRegistry.push("critest/kubelet-groups", "1", TestImages.busyboxBuilder().user("www")
                 .layer(new LayerBuilder().file("etc/group", "root:x:0:\nwww:x:33:\nstaff:x:50000:www\n"), Compression.GZIP).build());
-        node.run("strict", KubeletNode.main("id -G; exec sleep 1000").replace("BUSYBOX", image)
+        node.run("strict", KubeletNode.main(image, "id -G; exec sleep 1000")
                 + "  securityContext: {supplementalGroupsPolicy: Strict, supplementalGroups: [1234]}\n");
         var pod = awaitRunning("strict");
         var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> !l.isEmpty(), "the groups", LOGGED);

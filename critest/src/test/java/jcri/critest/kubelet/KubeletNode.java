@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * One Kubernetes node for a spec class ({@code @RegisterExtension static}): a jcrid of its own on the test CNI
- * network and a standalone {@link KubeletProcess} on it. Specs run static pods by writing manifests (atomically) and
+ * network and a {@link KubeletProcess} of the spec's {@link KubeletVersion} on it. Specs run static pods by writing manifests (atomically) and
  * read their status from the kubelet. After each test every manifest is removed and the node waits until the kubelet
  * has stopped their pods; after the class the kubelet is stopped, the kernel settings it changed are put back, the
  * pods it had not yet collected are removed, jcri must hold nothing of them ({@link Leaks}), the kubelet must have
@@ -139,8 +139,13 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
      * follow, indented by four spaces, then more of the pod's, by two.
      */
     public static String main(String script) {
+        return main("BUSYBOX", script);
+    }
+
+    /** The pod spec lines of one container {@code main} of {@code image} running {@code sh -c script}, as {@link #main(String)}. */
+    public static String main(String image, String script) {
         try {
-            return "  containers:\n  - name: main\n    image: BUSYBOX\n    command: [sh, -c, "
+            return "  containers:\n  - name: main\n    image: " + image + "\n    command: [sh, -c, "
                     + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(script) + "]\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(e);
