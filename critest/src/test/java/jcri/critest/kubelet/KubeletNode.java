@@ -44,13 +44,14 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     /**
      * jcri errors the kubelet logs that are no fault of jcri's: calls while a spec has jcrid down, exec probes that
      * race their container's stop when a pod goes (containerd and CRI-O refuse those too, with the same log lines),
-     * and the status of a container the kubelet's own garbage collection removed a moment before its container
-     * deleter asked (NotFound is the answer the kubelet expects; it logs it for every runtime).
+     * and the status of a container the kubelet's own garbage collection or container deleter removed a moment before
+     * another of its loops asked (NotFound is the answer the kubelet expects; it logs it for every runtime, from
+     * whichever loop asked).
      */
     private static final Pattern HARMLESS = Pattern.compile("code = Unavailable|(ExecSync cmd from runtime service failed"
             + "|Probe errored)\" err=\"rpc error: code = FailedPrecondition desc = (container [0-9a-f]{64} is not running "
             + "|cannot run the command: exec failed: cannot exec in a stopped container)"
-            + "|ContainerStatus from runtime service failed\" err=\"rpc error: code = NotFound desc = container [0-9a-f]{64} not found"
+            + "|ContainerStatus[^\"]*\" (containerID=\"[0-9a-f]{64}\" )?err=\"rpc error: code = NotFound desc = container [0-9a-f]{64} not found"
             + "|DeleteContainer returned error.*code = NotFound");
     private final KubeletVersion version;
     private final String kubeletConfig;

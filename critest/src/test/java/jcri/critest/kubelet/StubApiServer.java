@@ -18,11 +18,15 @@ import java.util.regex.Pattern;
  * v1.32 needs a client for its RuntimeClass manager (see {@link KubeletVersion#V1_32}).
  */
 final class StubApiServer implements AutoCloseable {
-    /** The collections the kubelet lists and watches: their paths, API versions and list kinds. */
-    private static final Map<String, String[]> LISTS = Map.of("/api/v1/nodes", new String[] {"v1", "NodeList"},
-            "/api/v1/pods", new String[] {"v1", "PodList"}, "/api/v1/services", new String[] {"v1", "ServiceList"},
-            "/apis/node.k8s.io/v1/runtimeclasses", new String[] {"node.k8s.io/v1", "RuntimeClassList"},
-            "/apis/storage.k8s.io/v1/csidrivers", new String[] {"storage.k8s.io/v1", "CSIDriverList"});
+    /** A collection the kubelet lists and watches: its API version and list kind. */
+    private record Collection(String apiVersion, String listKind) {
+    }
+
+    /** The collections by path. */
+    private static final Map<String, Collection> LISTS = Map.of("/api/v1/nodes", new Collection("v1", "NodeList"),
+            "/api/v1/pods", new Collection("v1", "PodList"), "/api/v1/services", new Collection("v1", "ServiceList"),
+            "/apis/node.k8s.io/v1/runtimeclasses", new Collection("node.k8s.io/v1", "RuntimeClassList"),
+            "/apis/storage.k8s.io/v1/csidrivers", new Collection("storage.k8s.io/v1", "CSIDriverList"));
     private static final Pattern NODE = Pattern.compile("/api/v1/nodes/([^/]+)");
     private static final Pattern WATCH = Pattern.compile("(^|&)watch=(true|1)(&|$)");
     private static final Pattern TIMEOUT = Pattern.compile("(?:^|&)timeoutSeconds=(\\d+)");
@@ -56,33 +60,39 @@ final class StubApiServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            var get = exchange.getRequestMethod().equals("GET");
             var path = exchange.getRequestURI().getPath();
-            var list = get ? LISTS.get(path) : null;
-            var node = NODE.matcher(path);
             var query = java.util.Objects.requireNonNullElse(exchange.getRequestURI().getRawQuery(), "");
+            var node = NODE.matcher(path);
+            var get = exchange.getRequestMethod().equals("GET");
             if (exchange.getRequestMethod().equals("POST")) {
                 var body = exchange.getRequestBody().readAllBytes(); // the object created, in the client's encoding
                 exchange.getResponseHeaders().set("Content-Type", exchange.getRequestHeaders().getFirst("Content-Type"));
-                exchange.sendResponseHeaders(201, body.length);
-                exchange.getResponseBody().write(body);
+                send(exchange, 201, body);
             } else if (get && node.matches()) {
                 respond(exchange, 200, "{\"kind\":\"Node\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"%s\",\"uid\":\"%s\",\"resourceVersion\":\"1\"}}"
                         .formatted(node.group(1), java.util.UUID.nameUUIDFromBytes(node.group(1).getBytes(StandardCharsets.UTF_8))));
-            } else if (list == null) {
-                respond(exchange, 404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
-            } else if (WATCH.matcher(query).find()) {
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, 0);
-                exchange.getResponseBody().flush();
-                var timeout = TIMEOUT.matcher(query);
-                long end = System.nanoTime() + (timeout.find() ? Long.parseLong(timeout.group(1)) : 300) * 1_000_000_000L;
-                while (!closed && System.nanoTime() < end) {
-                    Thread.sleep(1000); // no events, until the watch's own timeout
-                }
-            } else {
+            } else if (get && LISTS.containsKey(path) && WATCH.matcher(query).find()) {
+                watch(exchange, query);
+            } else if (get && LISTS.containsKey(path)) {
+                var list = LISTS.get(path);
                 respond(exchange, 200, "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"1\"},\"items\":[]}"
-                        .formatted(list[1], list[0]));
+                        .formatted(list.listKind(), list.apiVersion()));
+            } else {
+                respond(exchange, 404, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"NotFound\",\"code\":404}");
+            }
+        }
+    }
+
+    /** A watch without events, open until its {@code timeoutSeconds} or this server closes. */
+    private void watch(HttpExchange exchange, String query) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, 0);
+        exchange.getResponseBody().flush();
+        var timeout = TIMEOUT.matcher(query);
+        long end = System.nanoTime() + (timeout.find() ? Long.parseLong(timeout.group(1)) : 300) * 1_000_000_000L;
+        try {
+            while (!closed && System.nanoTime() < end) {
+                Thread.sleep(1000);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -90,8 +100,11 @@ final class StubApiServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int code, String json) throws IOException {
-        var body = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
+        send(exchange, code, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int code, byte[] body) throws IOException {
         exchange.sendResponseHeaders(code, body.length);
         exchange.getResponseBody().write(body);
     }
