@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * One Kubernetes node for a spec class ({@code @RegisterExtension static}): a jcrid of its own on the test CNI
- * network and a standalone {@link KubeletProcess} on it. Specs run static pods by writing manifests (atomically) and
+ * network and a {@link KubeletProcess} of the spec's {@link KubeletVersion} on it. Specs run static pods by writing manifests (atomically) and
  * read their status from the kubelet. After each test every manifest is removed and the node waits until the kubelet
  * has stopped their pods; after the class the kubelet is stopped, the kernel settings it changed are put back, the
  * pods it had not yet collected are removed, jcri must hold nothing of them ({@link Leaks}), the kubelet must have
@@ -44,23 +44,34 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     /**
      * jcri errors the kubelet logs that are no fault of jcri's: calls while a spec has jcrid down, exec probes that
      * race their container's stop when a pod goes (containerd and CRI-O refuse those too, with the same log lines),
-     * and the status of a container the kubelet's own garbage collection removed a moment before its container
-     * deleter asked (NotFound is the answer the kubelet expects; it logs it for every runtime).
+     * and the status of a container the kubelet's own garbage collection or container deleter removed a moment before
+     * another of its loops asked (NotFound is the answer the kubelet expects; it logs it for every runtime, from
+     * whichever loop asked).
      */
     private static final Pattern HARMLESS = Pattern.compile("code = Unavailable|(ExecSync cmd from runtime service failed"
             + "|Probe errored)\" err=\"rpc error: code = FailedPrecondition desc = (container [0-9a-f]{64} is not running "
             + "|cannot run the command: exec failed: cannot exec in a stopped container)"
-            + "|ContainerStatus from runtime service failed\" err=\"rpc error: code = NotFound desc = container [0-9a-f]{64} not found"
+            + "|ContainerStatus[^\"]*\" (containerID=\"[0-9a-f]{64}\" )?err=\"rpc error: code = NotFound desc = container [0-9a-f]{64} not found"
             + "|DeleteContainer returned error.*code = NotFound");
+    private final KubeletVersion version;
     private final String kubeletConfig;
     private KernelTunables tunables;
     private JcridProcess jcrid;
     private KubeletProcess kubelet;
     private CriClient cri;
 
-    /** A node whose kubelet gets {@code kubeletConfig} (KubeletConfiguration lines) beside the harness's own. */
-    public KubeletNode(String kubeletConfig) {
+    /**
+     * A node whose kubelet is of {@code version} and gets {@code kubeletConfig} (KubeletConfiguration lines) beside the
+     * harness's own and its version's.
+     */
+    public KubeletNode(KubeletVersion version, String kubeletConfig) {
+        this.version = version;
         this.kubeletConfig = kubeletConfig;
+    }
+
+    /** A node with kubelet v1.26 and {@code kubeletConfig}. */
+    public KubeletNode(String kubeletConfig) {
+        this(KubeletVersion.V1_26, kubeletConfig);
     }
 
     public KubeletNode() {
@@ -76,7 +87,7 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
         Scratch.stopAtExit(jcrid);
         cri = new CriClient(jcrid.endpoint());
         tunables = KernelTunables.save();
-        kubelet = KubeletProcess.start(dir.resolve("kubelet"), jcrid.endpoint(), kubeletConfig);
+        kubelet = KubeletProcess.start(dir.resolve("kubelet"), jcrid.endpoint(), version, kubeletConfig);
         Scratch.stopAtExit(kubelet);
     }
 
@@ -129,8 +140,13 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
      * follow, indented by four spaces, then more of the pod's, by two.
      */
     public static String main(String script) {
+        return main("BUSYBOX", script);
+    }
+
+    /** The pod spec lines of one container {@code main} of {@code image} running {@code sh -c script}, as {@link #main(String)}. */
+    public static String main(String image, String script) {
         try {
-            return "  containers:\n  - name: main\n    image: BUSYBOX\n    command: [sh, -c, "
+            return "  containers:\n  - name: main\n    image: " + image + "\n    command: [sh, -c, "
                     + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(script) + "]\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(e);
@@ -183,6 +199,17 @@ public final class KubeletNode implements BeforeAllCallback, AfterEachCallback, 
     public List<PodSandbox> sandboxes(String name) {
         return cri.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList().stream()
                 .filter(p -> p.getMetadata().getName().equals(podName(name))).toList();
+    }
+
+    /** Waits until the kubelet has logged a line about manifest {@code name}'s pod containing {@code text}; returns it. */
+    public String awaitLogged(String name, String text, Duration timeout) throws IOException, InterruptedException {
+        var pod = "pod=\"default/" + podName(name) + "\"";
+        awaitUntil(() -> logged(pod, text).isPresent(), "the kubelet's log line on " + name + " with '" + text + "'", timeout);
+        return logged(pod, text).orElseThrow();
+    }
+
+    private Optional<String> logged(String pod, String text) throws IOException {
+        return kubelet.log().lines().filter(l -> l.contains(pod) && l.contains(text)).findFirst();
     }
 
     private interface Condition {

@@ -6,12 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import jcri.critest.JcridProcess;
 
 /**
- * A real kubelet (v1.26, {@code ../shared/cri-tools/bin/kubelet} or {@code -Dkubelet.binary}) in standalone mode: no
- * API server, static pods from {@link #manifests()}, configured by {@link KubeletEndpoints}, its state in one
- * directory and its log in {@code kubelet.log} there.
+ * A real kubelet of a {@link KubeletVersion} running static pods from {@link #manifests()}: standalone, or with a
+ * {@link StubApiServer} of its own where its version needs a client; configured by {@link KubeletEndpoints} and its
+ * version, its state in one directory and its log in {@code kubelet.log} there.
  */
 public final class KubeletProcess implements AutoCloseable {
     /** The node name ({@code --hostname-override}); static pods are named {@code <name>-<NODE>}. */
@@ -19,41 +18,44 @@ public final class KubeletProcess implements AutoCloseable {
 
     private final Path dir;
     private final String endpoint;
+    private final KubeletVersion version;
     private final KubeletEndpoints endpoints;
+    private StubApiServer apiServer;
     private Process process;
 
-    private KubeletProcess(Path dir, String endpoint, KubeletEndpoints endpoints) {
+    private KubeletProcess(Path dir, String endpoint, KubeletVersion version, KubeletEndpoints endpoints) {
         this.dir = dir;
         this.endpoint = endpoint;
+        this.version = version;
         this.endpoints = endpoints;
     }
 
     /**
      * Writes the configuration into {@code dir} ({@code extraConfig}: more KubeletConfiguration lines) and starts a
-     * kubelet on the CRI {@code endpoint}, waiting until it is healthy.
+     * kubelet of {@code version} on the CRI {@code endpoint}, waiting until it is healthy.
      */
-    public static KubeletProcess start(Path dir, String endpoint, String extraConfig) throws IOException, InterruptedException {
+    public static KubeletProcess start(Path dir, String endpoint, KubeletVersion version, String extraConfig)
+            throws IOException, InterruptedException {
         Files.createDirectories(dir.resolve("manifests"));
-        var kubelet = new KubeletProcess(dir, endpoint, KubeletEndpoints.pick());
-        Files.writeString(dir.resolve("config.yaml"), kubelet.endpoints.config(kubelet.manifests().toString(), extraConfig));
+        var kubelet = new KubeletProcess(dir, endpoint, version, KubeletEndpoints.pick());
+        Files.writeString(dir.resolve("config.yaml"),
+                kubelet.endpoints.config(kubelet.manifests().toString(), version.config(endpoint) + extraConfig));
+        if (version.apiClient()) {
+            kubelet.apiServer = StubApiServer.start();
+            Files.writeString(dir.resolve("kubeconfig.yaml"), kubelet.apiServer.kubeconfig());
+        }
         kubelet.launch();
         return kubelet;
     }
 
-    /** The kubelet binary the specs run; fails, naming it, if it is not there. */
-    public static Path binary() {
-        var binary = Path.of(System.getProperty("kubelet.binary", JcridProcess.home().resolve("../shared/cri-tools/bin/kubelet")
-                .toString())).toAbsolutePath().normalize();
-        if (!Files.isExecutable(binary)) {
-            throw new IllegalStateException("no kubelet at " + binary + " (../shared/cri-tools/README.md; or -Dkubelet.binary=…)");
-        }
-        return binary;
-    }
-
     private void launch() throws IOException, InterruptedException {
-        process = new ProcessBuilder(List.of(binary().toString(), "--config", dir.resolve("config.yaml").toString(),
-                "--container-runtime-endpoint", endpoint, "--root-dir", root().toString(),
-                "--hostname-override", NODE, "--v=1"))
+        var command = new java.util.ArrayList<>(List.of(version.binary().toString(), "--config", dir.resolve("config.yaml").toString(),
+                "--root-dir", root().toString(), "--hostname-override", NODE, "--v=1"));
+        command.addAll(version.flags(endpoint));
+        if (apiServer != null) {
+            command.addAll(List.of("--kubeconfig", dir.resolve("kubeconfig.yaml").toString()));
+        }
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("kubelet.log").toFile()))
                 .start();
@@ -101,11 +103,17 @@ public final class KubeletProcess implements AutoCloseable {
         launch();
     }
 
-    /** Stops it if it runs and unmounts its root dir, which it bind-mounts onto itself (shared) and leaves mounted. */
+    /**
+     * Stops it if it runs, and its API server, and unmounts its root dir, which it bind-mounts onto itself (shared) and
+     * leaves mounted.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
         if (process.isAlive()) {
             stop();
+        }
+        if (apiServer != null) {
+            apiServer.close();
         }
         if (Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(l -> l.split(" ")[4].equals(root().toString()))) {
             var umount = new ProcessBuilder("umount", root().toString()).inheritIO().start();

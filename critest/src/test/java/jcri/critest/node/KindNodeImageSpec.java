@@ -36,6 +36,7 @@ import jcri.critest.kubelet.KernelTunables;
 import jcri.critest.kubelet.KubeletEndpoints;
 import jcri.critest.kubelet.KubeletNode;
 import jcri.critest.kubelet.KubeletProcess;
+import jcri.critest.kubelet.KubeletVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -245,7 +246,7 @@ class KindNodeImageSpec {
     private static String buildImage(String tag) throws IOException, InterruptedException {
         var log = dir.resolve("build-image.log");
         var kube = Files.createDirectories(dir.resolve("kube-bin"));
-        Files.copy(KubeletProcess.binary(), kube.resolve("kubelet"), StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(KubeletVersion.V1_26.binary(), kube.resolve("kubelet"), StandardCopyOption.COPY_ATTRIBUTES);
         var build = new ProcessBuilder(JcridProcess.home().resolve("deploy/kind/build-image").toString(), "-k", kube.toString(), tag)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

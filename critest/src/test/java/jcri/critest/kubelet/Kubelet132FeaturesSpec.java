@@ -1,0 +1,103 @@
+package jcri.critest.kubelet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import jcri.api.v1.ContainerStatusRequest;
+import jcri.critest.Logs;
+import jcri.critest.Scratch;
+import jcri.critest.TestRegistry;
+import jcri.image.oci.MediaTypes.Compression;
+import jcri.image.testing.LayerBuilder;
+import jcri.image.testing.TestImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Pods of the CRI features of Kubernetes 1.30+ run by kubelet v1.32 on jcri: the kubelet uses a feature only where
+ * jcri's {@code Status} advertises it (recursive read-only mounts, the supplemental-groups policy) and refuses the
+ * pods of one it does not (user namespaces).
+ */
+class Kubelet132FeaturesSpec {
+    private static final Duration START = Duration.ofSeconds(90);
+    private static final Duration LOGGED = Duration.ofSeconds(30);
+    @RegisterExtension
+    static final KubeletNode node = new KubeletNode(KubeletVersion.V1_32, "");
+
+    private static KubeletPod awaitRunning(String name) throws Exception {
+        return node.await(name, p -> p.phase().equals("Running") && p.ready(), "running and ready", START);
+    }
+
+    @Test
+    void aBusyboxPodRunsUnderKubelet132() throws Exception {
+        node.run("plain", KubeletNode.main("echo started; exec sleep 1000"));
+        var pod = awaitRunning("plain");
+        assertEquals(0, pod.restarts("main"));
+        Logs.await(KubeletNode.log(pod, "main", 0), "started", LOGGED);
+    }
+
+    @Test
+    void aRecursiveReadOnlyHostPathIsReadOnlyBelowItsSubmounts() throws Exception {
+        var host = Scratch.dir("critest-kubelet-rro-");
+        Files.createDirectories(host.resolve("sub"));
+        HostCommand.run("mount", "-t", "tmpfs", "tmpfs", host.resolve("sub").toString());
+        try {
+            Files.writeString(host.resolve("sub/from-host"), "in-the-submount\n");
+            node.run("rro", KubeletNode.main("cat /host/sub/from-host; touch /host/sub/probe 2>&1; touch /host/probe 2>&1;"
+                    + " echo checked; exec sleep 1000") + """
+                        volumeMounts: [{name: host, mountPath: /host, readOnly: true, recursiveReadOnly: Enabled}]
+                      volumes: [{name: host, hostPath: {path: %s, type: Directory}}]
+                    """.formatted(host));
+            var pod = awaitRunning("rro");
+            var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> l.contains("checked"), "the writes' errors", LOGGED);
+            assertEquals(List.of("in-the-submount", "touch: /host/sub/probe: Read-only file system",
+                    "touch: /host/probe: Read-only file system", "checked"), lines);
+            var mount = node.cri().runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(pod.containerId("main"))
+                    .build()).getStatus().getMountsList().stream().filter(m -> m.getContainerPath().equals("/host")).findFirst().orElseThrow();
+            assertTrue(mount.getReadonly() && mount.getRecursiveReadOnly(), "the kubelet asked for a recursive read-only mount: " + mount);
+            assertEquals("Enabled", pod.container("main").path("volumeMounts").path(0).path("recursiveReadOnly").asText(),
+                    "the kubelet's status: " + pod.container("main").toPrettyString());
+            node.delete("rro"); // before its submount goes
+        } finally {
+            HostCommand.run("umount", host.resolve("sub").toString());
+        }
+    }
+
+    /**
+     * The image's /etc/group puts its user www (33) in staff (50000): under {@code Strict} the process has only its
+     * primary group and the pod's supplemental group, and the kubelet reports those as the container's user.
+     */
+    @Test
+    void supplementalGroupsPolicyStrictLeavesOutTheImagesGroups() throws Exception {
+        var image = TestRegistry.push("critest/kubelet-groups", "1", TestImages.busyboxBuilder().user("www")
+                .layer(new LayerBuilder().file("etc/group", "root:x:0:\nwww:x:33:\nstaff:x:50000:www\n"), Compression.GZIP).build());
+        node.run("strict", KubeletNode.main(image, "id -G; exec sleep 1000")
+                + "  securityContext: {supplementalGroupsPolicy: Strict, supplementalGroups: [1234]}\n");
+        var pod = awaitRunning("strict");
+        var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> !l.isEmpty(), "the groups", LOGGED);
+        assertEquals(List.of("33", "1234"), List.of(lines.getFirst().split(" ")), "id -G: " + lines);
+        var user = pod.container("main").path("user").path("linux");
+        assertEquals(33, user.path("uid").asInt(), pod.container("main").toPrettyString());
+        assertEquals(33, user.path("gid").asInt(), pod.container("main").toPrettyString());
+        assertEquals("[33,1234]", user.path("supplementalGroups").toString(), pod.container("main").toPrettyString());
+    }
+
+    /**
+     * jcri's Status does not list user namespaces among its handler's features, so the kubelet does not even ask for a
+     * sandbox: the pod stays Pending, its container "ContainerCreating", and only the kubelet's log says why (it fails
+     * to make the sandbox's configuration).
+     */
+    @Test
+    void userNamespacePodIsRefusedUntilJcriAdvertisesIt() throws Exception {
+        node.run("userns", "  hostUsers: false\n" + KubeletNode.main("exec sleep 1000"));
+        node.awaitLogged("userns", "can't set `spec.hostUsers: false`, runtime does not support user namespaces", START);
+        var pod = node.pod("userns").orElseThrow();
+        assertEquals("Pending", pod.phase(), pod.json().toPrettyString());
+        assertEquals("ContainerCreating", pod.container("main").path("state").path("waiting").path("reason").asText(),
+                pod.json().toPrettyString());
+        assertEquals(List.of(), node.sandboxes("userns"), "no sandbox in jcri");
+    }
+}
