@@ -114,6 +114,12 @@ class ContainerOpsSpec {
         assertEquals(Status.Code.INVALID_ARGUMENT, shares.getStatus().getCode(), shares.getStatus().toString());
         assertTrue(shares.getStatus().getDescription().contains("cpu_shares"), shares.getStatus().toString());
         assertEquals(String.valueOf(64L << 20), Files.readString(memory).strip(), "a refused update changes nothing");
+        if (!Target.external()) {
+            var resources = cri.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus()
+                    .getResources().getLinux();
+            assertEquals(64L << 20, resources.getMemoryLimitInBytes(), "the status reports the resources the update set");
+            assertEquals(256, resources.getCpuShares());
+        }
     }
 
     /** The container's cgroup file on v1 ({@code /sys/fs/cgroup/<controller>/jcri/<id>/}) or v2. */

@@ -109,7 +109,7 @@ public final class ContainerManager implements PodContainers {
             table.add(new ContainerRecord(id, podId, config.toByteArray(), image.id(), imageName, ContainerState.CREATED,
                     Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(),
                     StopSignals.chosen(config.getStopSignal(), image.spec().stopSignal()),
-                    spec.process().user()));
+                    spec.process().user(), null));
             return id;
         } catch (IOException | InterruptedException | RuntimeException e) {
             try {
@@ -219,6 +219,7 @@ public final class ContainerManager implements PodContainers {
         var file = bundles.path(record.id()).resolve("resources.json");
         Files.write(file, JSON.writeValueAsBytes(specs.resources(resources)));
         runtime(record.handler()).update(record.id(), file);
+        table.resize(record.id(), resources);
     }
 
     /**

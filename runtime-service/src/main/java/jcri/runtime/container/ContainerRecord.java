@@ -3,6 +3,7 @@ package jcri.runtime.container;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.google.protobuf.InvalidProtocolBufferException;
 import jcri.api.v1.ContainerConfig;
+import jcri.api.v1.LinuxContainerResources;
 import jcri.runtime.oci.spec.Process;
 
 /**
@@ -25,11 +26,13 @@ import jcri.runtime.oci.spec.Process;
  * @param handler runtime handler name
  * @param stopSignal the image's stop signal ("" = SIGTERM)
  * @param user the uid, gid and additional gids its process runs with (absent in records of jcri before 0.2)
+ * @param resources the LinuxContainerResources an UpdateContainerResources set, protobuf-encoded (absent: the config's)
  */
 public record ContainerRecord(String id, String podId, byte[] config, String imageId, String imageRef, ContainerState state,
                               long createdNanos, long startedNanos, long finishedNanos, int exitCode, String reason,
                               String message, String logPath, long pid, String handler, String stopSignal,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) Process.User user) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Process.User user,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) byte[] resources) {
     public ContainerConfig parsedConfig() {
         try {
             return ContainerConfig.parseFrom(config);
@@ -40,11 +43,28 @@ public record ContainerRecord(String id, String podId, byte[] config, String ima
 
     ContainerRecord started(long now) {
         return new ContainerRecord(id, podId, config, imageId, imageRef, ContainerState.RUNNING, createdNanos, now, 0, 0, "", "",
-                logPath, pid, handler, stopSignal, user);
+                logPath, pid, handler, stopSignal, user, resources);
     }
 
     ContainerRecord exited(long finished, int code, String why, String detail) {
         return new ContainerRecord(id, podId, config, imageId, imageRef, ContainerState.EXITED, createdNanos, startedNanos, finished, code,
-                why, detail, logPath, pid, handler, stopSignal, user);
+                why, detail, logPath, pid, handler, stopSignal, user, resources);
+    }
+
+    /** The container's resources: the last update's, else its config's. */
+    public LinuxContainerResources linuxResources() {
+        if (resources == null) {
+            return parsedConfig().getLinux().getResources();
+        }
+        try {
+            return LinuxContainerResources.parseFrom(resources);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("stored resources of container " + id + " are unreadable", e);
+        }
+    }
+
+    ContainerRecord resized(LinuxContainerResources updated) {
+        return new ContainerRecord(id, podId, config, imageId, imageRef, state, createdNanos, startedNanos, finishedNanos, exitCode,
+                reason, message, logPath, pid, handler, stopSignal, user, updated.toByteArray());
     }
 }

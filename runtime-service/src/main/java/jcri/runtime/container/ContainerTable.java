@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 import jcri.api.CriException;
 import jcri.api.v1.ContainerConfig;
+import jcri.api.v1.LinuxContainerResources;
 import jcri.runtime.Filters;
 import jcri.runtime.Times;
 import jcri.store.JsonStore;
@@ -100,6 +101,18 @@ public final class ContainerTable {
     }
 
     /** Forgets a container (its runtime state and bundle already gone): record, name, waiters; publishes DELETED. */
+    /** Records new resources of a container that has not exited, in its state; false if it has exited or is gone. */
+    synchronized boolean resize(String id, LinuxContainerResources resources) {
+        var current = containers.get(id);
+        if (current == null || current.state() == ContainerState.EXITED) {
+            return false;
+        }
+        var next = current.resized(resources);
+        store.put(id, next);
+        containers.put(id, next);
+        return true;
+    }
+
     synchronized void remove(ContainerRecord record) {
         if (containers.remove(record.id()) == null) {
             return;

@@ -1,30 +1,24 @@
 package jcri.runtime.cri;
 
-import jcri.runtime.container.ContainerManager;
-import jcri.runtime.container.ContainerRecord;
-import jcri.runtime.container.StopSignals;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Files;
-import jcri.api.Rpc;
 import java.util.ArrayList;
-import java.util.List;
-import jcri.api.v1.ContainerUser;
-import jcri.api.v1.LinuxContainerUser;
-import jcri.runtime.oci.spec.Process;
 import java.util.LinkedHashSet;
+import java.util.List;
+import jcri.api.Rpc;
 import jcri.api.v1.Container;
 import jcri.api.v1.ContainerFilter;
-import jcri.api.v1.StreamContainersRequest;
-import jcri.api.v1.StreamContainersResponse;
+import jcri.api.v1.ContainerResources;
 import jcri.api.v1.ContainerState;
 import jcri.api.v1.ContainerStatus;
 import jcri.api.v1.ContainerStatusRequest;
 import jcri.api.v1.ContainerStatusResponse;
+import jcri.api.v1.ContainerUser;
 import jcri.api.v1.CreateContainerRequest;
 import jcri.api.v1.CreateContainerResponse;
 import jcri.api.v1.ImageSpec;
+import jcri.api.v1.LinuxContainerUser;
 import jcri.api.v1.ListContainersRequest;
 import jcri.api.v1.ListContainersResponse;
 import jcri.api.v1.RemoveContainerRequest;
@@ -36,9 +30,15 @@ import jcri.api.v1.StartContainerRequest;
 import jcri.api.v1.StartContainerResponse;
 import jcri.api.v1.StopContainerRequest;
 import jcri.api.v1.StopContainerResponse;
+import jcri.api.v1.StreamContainersRequest;
+import jcri.api.v1.StreamContainersResponse;
 import jcri.api.v1.UpdateContainerResourcesRequest;
 import jcri.api.v1.UpdateContainerResourcesResponse;
 import jcri.runtime.Filters;
+import jcri.runtime.container.ContainerManager;
+import jcri.runtime.container.ContainerRecord;
+import jcri.runtime.container.StopSignals;
+import jcri.runtime.oci.spec.Process;
 
 /**
  * CRI handlers for CreateContainer, StartContainer, StopContainer, RemoveContainer,
@@ -179,6 +179,7 @@ public final class ContainerHandler implements RuntimeServiceGrpc.AsyncService {
                 .addAllMounts(config.getMountsList())
                 .setUser(user(record.user()))
                 .setStopSignal(StopSignals.forStatus(record.stopSignal()))
+                .setResources(ContainerResources.newBuilder().setLinux(record.linuxResources()))
                 .setLogPath(record.logPath())
                 .build();
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import jcri.api.CriException;
+import jcri.api.v1.LinuxContainerResources;
 import jcri.store.JsonStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,5 +212,18 @@ class ContainerTableTest {
         var reloaded = new ContainerTable(new JsonStore<>(dir, ContainerRecord.class), events);
         reloaded.load();
         assertTrue(reloaded.awaitExit(record.id(), Duration.ZERO));
+    }
+
+    @Test
+    void resourcesAnUpdateSetAreKeptAcrossARestartUntilTheContainerExits() {
+        var record = add(1);
+        var limited = LinuxContainerResources.newBuilder().setCpuQuota(20_000).setMemoryLimitInBytes(64 << 20).build();
+        assertTrue(table.resize(record.id(), limited));
+        assertEquals(limited, table.find(record.id()).orElseThrow().linuxResources());
+        assertEquals(limited, new JsonStore<>(dir, ContainerRecord.class).get(record.id()).orElseThrow().linuxResources(),
+                "written, so a restarted jcrid reports them");
+        table.update(table.find(record.id()).orElseThrow().exited(2_000, 0, "Completed", ""));
+        assertFalse(table.resize(record.id(), LinuxContainerResources.getDefaultInstance()), "an exited container keeps its last");
+        assertEquals(ContainerState.EXITED, table.find(record.id()).orElseThrow().state());
     }
 }

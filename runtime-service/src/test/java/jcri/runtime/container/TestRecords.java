@@ -21,7 +21,7 @@ final class TestRecords {
         var config = ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name).setAttempt(0)).build();
         return new ContainerRecord(id, POD, config.toByteArray(), "sha256:" + "c".repeat(64), "busybox", ContainerState.CREATED,
                 1_000, 0, 0, 0, "", "", "/tmp/" + name + ".log", 4242, "runc", "",
-                new Process.User(1000, 1000, List.of(44L)));
+                new Process.User(1000, 1000, List.of(44L)), null);
     }
 
     static ContainerRecord running(String id, String name, long startedNanos) {
