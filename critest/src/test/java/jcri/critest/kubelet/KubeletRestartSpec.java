@@ -19,6 +19,13 @@ class KubeletRestartSpec {
     @RegisterExtension
     static final KubeletNode node = new KubeletNode();
 
+    /**
+     * Probe settings that a loaded machine cannot fail: each answer may take 10 s and 10 misses in a row are
+     * needed, so a restart means the probe is wrong, not that the probe was slow (the default 1 s timeout and 3
+     * misses restarted the httpd container on a machine with both cores busy).
+     */
+    private static final String PATIENT = "timeoutSeconds: 10, failureThreshold: 10";
+
     @Test
     void probesOfEveryKindPassAndThePodGetsReady() throws Exception {
         node.run("probes", """
@@ -26,22 +33,22 @@ class KubeletRestartSpec {
                   - name: exec
                     image: BUSYBOX
                     command: [sh, -c, "touch /tmp/ok; exec sleep 1000"]
-                    startupProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 1}
-                    readinessProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 1}
-                    livenessProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 1}
+                    startupProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 1, PATIENT}
+                    readinessProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 1, PATIENT}
+                    livenessProbe: {exec: {command: [cat, /tmp/ok]}, periodSeconds: 1, PATIENT}
                   - name: http
                     image: BUSYBOX
                     command: [sh, -c, "mkdir /www && echo ok > /www/healthz && exec httpd -f -p 8080 -h /www"]
-                    startupProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1}
-                    readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1}
-                    livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1}
+                    startupProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, PATIENT}
+                    readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, PATIENT}
+                    livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 1, PATIENT}
                   - name: tcp
                     image: BUSYBOX
                     command: [sh, -c, "mkdir /www && exec httpd -f -p 9090 -h /www"]
-                    startupProbe: {tcpSocket: {port: 9090}, periodSeconds: 1}
-                    readinessProbe: {tcpSocket: {port: 9090}, periodSeconds: 1}
-                    livenessProbe: {tcpSocket: {port: 9090}, periodSeconds: 1}
-                """);
+                    startupProbe: {tcpSocket: {port: 9090}, periodSeconds: 1, PATIENT}
+                    readinessProbe: {tcpSocket: {port: 9090}, periodSeconds: 1, PATIENT}
+                    livenessProbe: {tcpSocket: {port: 9090}, periodSeconds: 1, PATIENT}
+                """.replace("PATIENT", PATIENT));
         var pod = node.await("probes", p -> p.phase().equals("Running") && p.ready(), "ready", START);
         for (var container : new String[] {"exec", "http", "tcp"}) {
             assertTrue(pod.container(container).path("ready").asBoolean() && pod.container(container).path("started").asBoolean(),
