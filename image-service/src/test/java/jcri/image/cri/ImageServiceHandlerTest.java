@@ -2,20 +2,16 @@ package jcri.image.cri;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import jcri.api.testing.Recorder;
 import jcri.api.v1.AuthConfig;
 import jcri.api.v1.Image;
 import jcri.api.v1.ImageFilter;
@@ -54,37 +50,6 @@ class ImageServiceHandlerTest {
     @TempDir
     Path root;
     private ImageServiceHandler handler;
-
-    /** A StreamObserver keeping the one response or the error. */
-    private static final class Recorder<T> implements StreamObserver<T> {
-        final List<T> values = new ArrayList<>();
-        Throwable error;
-
-        @Override
-        public void onNext(T value) {
-            values.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            error = t;
-        }
-
-        @Override
-        public void onCompleted() {
-        }
-
-        T single() {
-            assertNull(error);
-            assertEquals(1, values.size());
-            return values.getFirst();
-        }
-
-        Status status() {
-            assertNotNull(error, "the call failed");
-            return ((StatusRuntimeException) error).getStatus();
-        }
-    }
 
     private static jcri.image.ImageSpec spec(String user) {
         return new jcri.image.ImageSpec(user, null, null, List.of("sh"), null, null, null, null, null);
@@ -132,14 +97,14 @@ class ImageServiceHandlerTest {
     void callsWithoutAnImageAreInvalid() {
         var pull = new Recorder<PullImageResponse>();
         handler.pullImage(PullImageRequest.getDefaultInstance(), pull);
-        assertEquals(Status.Code.INVALID_ARGUMENT, pull.status().getCode());
-        assertEquals("image is required (ImageSpec.image is empty)", pull.status().getDescription());
+        assertEquals(Status.Code.INVALID_ARGUMENT, pull.failure().getCode());
+        assertEquals("image is required (ImageSpec.image is empty)", pull.failure().getDescription());
         var status = new Recorder<ImageStatusResponse>();
         handler.imageStatus(ImageStatusRequest.getDefaultInstance(), status);
-        assertEquals(Status.Code.INVALID_ARGUMENT, status.status().getCode());
+        assertEquals(Status.Code.INVALID_ARGUMENT, status.failure().getCode());
         var remove = new Recorder<RemoveImageResponse>();
         handler.removeImage(RemoveImageRequest.getDefaultInstance(), remove);
-        assertEquals(Status.Code.INVALID_ARGUMENT, remove.status().getCode());
+        assertEquals(Status.Code.INVALID_ARGUMENT, remove.failure().getCode());
     }
 
     @Test
@@ -147,12 +112,12 @@ class ImageServiceHandlerTest {
         var badAuth = new Recorder<PullImageResponse>();
         handler.pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage("busybox"))
                 .setAuth(AuthConfig.newBuilder().setAuth("not base64!")).build(), badAuth);
-        assertEquals(Status.Code.INVALID_ARGUMENT, badAuth.status().getCode());
-        assertEquals("auth.auth is not valid base64 of 'user:password'", badAuth.status().getDescription());
+        assertEquals(Status.Code.INVALID_ARGUMENT, badAuth.failure().getCode());
+        assertEquals("auth.auth is not valid base64 of 'user:password'", badAuth.failure().getDescription());
 
         var badReference = new Recorder<PullImageResponse>();
         handler.pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage("Busy Box")).build(), badReference);
-        assertEquals(Status.Code.INVALID_ARGUMENT, badReference.status().getCode());
+        assertEquals(Status.Code.INVALID_ARGUMENT, badReference.failure().getCode());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import jcri.api.testing.Recorder;
 import jcri.api.v1.LinuxContainerResources;
 import jcri.api.v1.LinuxPodSandboxConfig;
 import jcri.api.v1.ListPodSandboxRequest;
@@ -197,8 +198,8 @@ class PodSandboxHandlerTest {
         var r = new Recorder<StreamPodSandboxesResponse>();
         handler.streamPodSandboxes(StreamPodSandboxesRequest.newBuilder()
                 .setFilter(PodSandboxFilter.newBuilder().putLabelSelector("app", "web")).build(), r);
-        assertTrue(r.completed);
-        assertEquals(List.of(READY), r.values.stream().flatMap(b -> b.getPodSandboxesList().stream()).map(p -> p.getId()).toList());
+        assertTrue(r.completed());
+        assertEquals(List.of(READY), r.values().stream().flatMap(b -> b.getPodSandboxesList().stream()).map(p -> p.getId()).toList());
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import jcri.api.testing.Recorder;
 import jcri.api.v1.CgroupDriver;
 import jcri.api.v1.NetworkConfig;
 import jcri.api.v1.RuntimeConfig;

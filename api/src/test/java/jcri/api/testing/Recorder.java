@@ -1,4 +1,4 @@
-package jcri.runtime.cri;
+package jcri.api.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,11 +11,14 @@ import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A StreamObserver that keeps what a handler sent: the responses, then completion or an error. */
-final class Recorder<T> implements StreamObserver<T> {
-    final List<T> values = new ArrayList<>();
-    Throwable error;
-    boolean completed;
+/**
+ * A StreamObserver that keeps what a handler sent: the responses, then completion or an error. Shared by the
+ * modules' handler tests (this module's test jar).
+ */
+public final class Recorder<T> implements StreamObserver<T> {
+    private final List<T> values = new ArrayList<>();
+    private Throwable error;
+    private boolean completed;
 
     @Override
     public void onNext(T value) {
@@ -32,8 +35,18 @@ final class Recorder<T> implements StreamObserver<T> {
         completed = true;
     }
 
+    /** Every response, in order. */
+    public List<T> values() {
+        return values;
+    }
+
+    /** Whether the call completed (rather than failed or went on). */
+    public boolean completed() {
+        return completed;
+    }
+
     /** The one response of a unary call that succeeded. */
-    T single() {
+    public T single() {
         if (error != null) {
             throw new AssertionError("the call failed: " + error, error);
         }
@@ -42,14 +55,15 @@ final class Recorder<T> implements StreamObserver<T> {
         return values.getFirst();
     }
 
-    /** The status of a call that failed. */
-    Status failure() {
+    /** The status of a call that failed, having sent nothing before. */
+    public Status failure() {
         assertNotNull(error, "the call failed");
         assertTrue(values.isEmpty(), "no response before the error");
         return assertInstanceOf(StatusRuntimeException.class, error).getStatus();
     }
 
-    void assertFailed(Status.Code code, String message) {
+    /** Asserts the call failed with {@code code} and exactly {@code message}. */
+    public void assertFailed(Status.Code code, String message) {
         var status = failure();
         assertEquals(code, status.getCode(), status.toString());
         assertEquals(message, status.getDescription());
