@@ -184,7 +184,7 @@ class ContainerTableTest {
             }
             table.update(table.find(record.id()).orElseThrow().exited(3_000, 0, "Completed", ""));
         });
-        assertTrue(table.awaitExit(record.id(), Duration.ofSeconds(5)));
+        assertTrue(table.awaitExit(record.id(), Duration.ofSeconds(60)));
         waiter.join();
         assertTrue(table.awaitExit(id(99), Duration.ZERO), "a container not in the table is not running");
     }
@@ -201,7 +201,7 @@ class ContainerTableTest {
             }
             table.remove(record);
         });
-        assertTrue(table.awaitExit(record.id(), Duration.ofSeconds(5)), "a removed container runs no more");
+        assertTrue(table.awaitExit(record.id(), Duration.ofSeconds(60)), "a removed container runs no more");
         removal.join();
     }
 
