@@ -82,14 +82,15 @@ public final class Conmon {
 
     /**
      * Starts an exec session: conmon runs {@code process} (an OCI process JSON) in the container,
-     * logs its output to {@code logPath} and reports the exit code on the returned pipe, whose
-     * pid message has been read already. The caller closes the pipe.
+     * logs its output to {@code logPath} (up to about {@code logLimit} bytes of log, discarding the rest) and reports
+     * the exit code on the returned pipe, whose pid message has been read already. The caller closes the pipe.
      */
-    public ExecSession exec(String id, String execId, Path dir, Runc runc, Path process, Path logPath)
+    public ExecSession exec(String id, String execId, Path dir, Runc runc, Path process, Path logPath, long logLimit)
             throws IOException, InterruptedException {
         var sync = new SyncPipe(dir.resolve("sync"));
         try {
-            spawnExec(List.of(sync.path()), id, execId, dir, runc, process, logPath, List.of()).waitFor(5, TimeUnit.SECONDS);
+            spawnExec(List.of(sync.path()), id, execId, dir, runc, process, logPath,
+                    List.of("--log-global-size-max", Long.toString(logLimit))).waitFor(5, TimeUnit.SECONDS);
             return new ExecSession(pid(sync, "run the command"), conmonPid(dir), sync);
         } catch (IOException | InterruptedException | RuntimeException e) {
             sync.close();

@@ -2,9 +2,7 @@ package jcri.runtime.container;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -17,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 import jcri.api.CriException;
 import jcri.runtime.oci.spec.Process;
 import jcri.runtime.oci.spec.Spec;
@@ -28,10 +27,20 @@ import jcri.store.Trees;
  * code as soon as the command exits, even when a background process it started keeps the output
  * streams open, and the output comes back from conmon's CRI log of the session. At the deadline
  * the command and everything it started are killed.
+ *
+ * <p>ExecSync output is bounded as in CRI-O and containerd 2.x: the answer keeps the first {@link #MAX_OUTPUT} bytes
+ * of stdout and stderr together, and conmon stops logging at {@link #MAX_LOG} bytes of log and discards the rest, so
+ * the command never blocks on a full pipe and ends with its own exit code (or at the deadline).
  */
 public final class ContainerExec {
-    /** stdout and stderr together keep at most this much (the kubelet's message limit, less room for framing). */
-    public static final int MAX_OUTPUT = (16 << 20) - (64 << 10);
+    private static final Logger LOG = Logger.getLogger(ContainerExec.class.getName());
+    /** stdout and stderr together keep at most this much (the clients' 16 MiB message limit, less room for framing). */
+    static final int MAX_OUTPUT = (16 << 20) - (64 << 10);
+    /**
+     * conmon logs at most this much of a session: twice the output kept, as each log line carries a header of about
+     * 45 bytes (so output in lines shorter than that is cut before {@link #MAX_OUTPUT}).
+     */
+    static final long MAX_LOG = 2L * MAX_OUTPUT;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration FOREVER = Duration.ofDays(3650);
     /** How long a failed exec start waits for the container's exit to be recorded, if it is going. */
@@ -56,7 +65,7 @@ public final class ContainerExec {
         try {
             var log = dir.resolve("output.log");
             try (var session = starting(prepared.record(), () -> conmon.exec(prepared.record().id(), prepared.execId(), dir,
-                    containers.runtimeOf(prepared.record()), dir.resolve("process.json"), log))) {
+                    containers.runtimeOf(prepared.record()), dir.resolve("process.json"), log, MAX_LOG))) {
                 var exit = session.awaitExit(timeout.isZero() ? FOREVER : timeout);
                 if (exit.isEmpty()) {
                     killTree(session.pid());
@@ -65,6 +74,10 @@ public final class ContainerExec {
                             + " did not finish within " + timeout.toMillis() + " ms and was killed");
                 }
                 var output = CriLogReader.read(log, MAX_OUTPUT);
+                if (output.truncated()) {
+                    LOG.info("ExecSync of " + cmd + " in container " + prepared.record().id() + ": output cut at "
+                            + MAX_OUTPUT + " bytes");
+                }
                 return new Result(output.stdout(), output.stderr(), exit.getAsInt());
             } catch (InterruptedException e) {
                 killDescendants(dir);
@@ -212,37 +225,5 @@ public final class ContainerExec {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         });
-    }
-
-    /** Splits a CRI-format log ({@code <time> <stream> <P|F> <text>}) back into stdout and stderr. */
-    static final class CriLogReader {
-        private CriLogReader() {
-        }
-
-        record Output(byte[] stdout, byte[] stderr) {
-        }
-
-        static Output read(Path log, int limit) throws IOException {
-            var out = new ByteArrayOutputStream();
-            var err = new ByteArrayOutputStream();
-            if (Files.exists(log)) {
-                try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-                    for (var line : (Iterable<String>) lines::iterator) {
-                        var fields = line.split(" ", 4);
-                        if (fields.length < 3) {
-                            continue;
-                        }
-                        var target = fields[1].equals("stderr") ? err : out;
-                        var text = (fields.length == 4 ? fields[3] : "") + (fields[2].equals("F") ? "\n" : "");
-                        var bytes = text.getBytes(StandardCharsets.UTF_8);
-                        int room = limit - out.size() - err.size();
-                        if (room > 0) {
-                            target.write(bytes, 0, Math.min(room, bytes.length));
-                        }
-                    }
-                }
-            }
-            return new Output(out.toByteArray(), err.toByteArray());
-        }
     }
 }
