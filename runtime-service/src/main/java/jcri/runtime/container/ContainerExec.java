@@ -139,6 +139,7 @@ public final class ContainerExec {
         if (cmd.isEmpty()) {
             throw CriException.invalid("exec needs a command");
         }
+        ProcessBounds.checkCommand(cmd);
         var record = containers.running(containerId);
         var bundle = containers.bundle(record.id());
         var random = new byte[10];

@@ -22,6 +22,7 @@ import jcri.runtime.oci.OciSpecBuilder;
 import jcri.runtime.oci.PodNamespaces;
 import jcri.runtime.oci.SpecInput;
 import jcri.runtime.sandbox.Ids;
+import jcri.runtime.sandbox.MetadataBounds;
 import jcri.runtime.sandbox.PodLookup;
 import jcri.runtime.sandbox.PodRuntime;
 import jcri.snapshot.MountTable;
@@ -80,6 +81,9 @@ public final class ContainerManager implements PodContainers {
         if (name.isEmpty()) {
             throw CriException.invalid("container metadata needs a name");
         }
+        ProcessBounds.check(config);
+        MetadataBounds.check("container labels", config.getLabelsMap());
+        MetadataBounds.check("container annotations", config.getAnnotationsMap());
         ContainerPlacement.checkLogPath(pod, config);
         var imageName = config.getImage().getImage();
         var image = images.find(imageName).orElseThrow(() -> CriException.notFound("image %s is not present on the node", imageName));

@@ -115,6 +115,8 @@ public final class SandboxManager implements PodLookup {
             throw CriException.invalid("pod metadata name, namespace and uid may hold no control character (they reach CNI "
                     + "plugins as arguments)");
         }
+        MetadataBounds.check("pod labels", config.getLabelsMap());
+        MetadataBounds.check("pod annotations", config.getAnnotationsMap());
         var handler = requestedHandler.isEmpty() ? settings.defaultHandler() : requestedHandler;
         if (!settings.handlers().contains(handler)) {
             throw CriException.invalid("unknown runtime handler '%s' (configured: %s)", handler, settings.handlers());
