@@ -1,6 +1,7 @@
 package jcri.runtime.cri;
 
 import com.google.protobuf.ByteString;
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import jcri.api.CriException;
 import jcri.api.Rpc;
@@ -22,8 +23,9 @@ import jcri.runtime.stream.StreamRequest;
 import jcri.runtime.stream.StreamingServer;
 
 /**
- * CRI handlers for reaching into containers: ExecSync runs a command to completion; Exec, Attach
- * and PortForward check the request and answer with a URL on the streaming server.
+ * CRI handlers for reaching into containers: ExecSync runs a command to completion (or until its caller
+ * cancels the call or its deadline passes: the command is then killed); Exec, Attach and PortForward check the
+ * request and answer with a URL on the streaming server.
  */
 public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
     private final ContainerExec exec;
@@ -48,8 +50,13 @@ public final class StreamingHandler implements RuntimeServiceGrpc.AsyncService {
                 throw CriException.invalid("timeout must not be negative (got %d)", request.getTimeout());
             }
             ContainerExec.Result result;
+            var caller = Thread.currentThread();
+            Context.CancellationListener interrupt = cancelled -> caller.interrupt();
+            Context.current().addListener(interrupt, Runnable::run);
             try (var session = server.session("exec_sync")) {
                 result = exec.execSync(request.getContainerId(), request.getCmdList(), Timeouts.seconds(request.getTimeout()));
+            } finally {
+                Context.current().removeListener(interrupt);
             }
             return ExecSyncResponse.newBuilder()
                     .setStdout(ByteString.copyFrom(result.stdout()))
