@@ -95,6 +95,33 @@ class ContainerConfigSpec {
     }
 
     @Test
+    void anEnvOverTheBoundIsRefusedAtOnce() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Target.external(), "jcri's bound; runc takes over 30 s to start such a container");
+        pod = Pods.config("env-bound").build();
+        var podId = Pods.run(cri, pod);
+        pods.add(podId);
+        var config = Pods.shell(cri, "env-bound", "true");
+        for (int i = 0; i < 100_000; i++) {
+            config.addEnvs(KeyValue.newBuilder().setKey("V" + i).setValue("value " + i));
+        }
+        long t0 = System.nanoTime();
+        var e = assertThrows(StatusRuntimeException.class, () -> Pods.create(cri, podId, pod, config.build()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertEquals("env has 100000 entries; at most 65536 are accepted", e.getStatus().getDescription());
+        assertTrue(ms < 10_000, "answered after " + ms + " ms");
+    }
+
+    @Test
+    void aThousandEnvEntriesReachTheProcess() throws Exception {
+        var config = Pods.shell(cri, "env-thousand", "echo \"$V0 $V999\"; env | grep -c '^V[0-9]*='");
+        for (int i = 0; i < 1000; i++) {
+            config.addEnvs(KeyValue.newBuilder().setKey("V" + i).setValue("value " + i));
+        }
+        assertEquals(List.of("value 0 value 999", "1000"), output(config.build()));
+    }
+
+    @Test
     void longLinesAreLoggedAsPartialEntriesEndedByAFullOne() throws Exception {
         var raw = rawLog(Pods.shell(cri, "long", "head -c 40000 /dev/zero | tr '\\0' x; echo; echo short").build());
         var entries = raw.stream().map(LOG_LINE::matcher).peek(m -> assertTrue(m.matches(), m.toString())).toList();
