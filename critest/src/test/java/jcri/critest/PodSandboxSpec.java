@@ -132,6 +132,11 @@ class PodSandboxSpec {
                     .addPortMappings(jcri.api.v1.PortMapping.newBuilder().setContainerPort(0).setHostPort(8080)).build()));
             assertEquals(Status.Code.INVALID_ARGUMENT, port.getStatus().getCode());
             assertTrue(port.getStatus().getDescription().contains("container_port"), port.getStatus().toString());
+            var annotations = assertThrows(StatusRuntimeException.class, () -> Pods.run(cri, Pods.config("annotations")
+                    .putAnnotations("example.com/big", "a".repeat(2 << 20)).build()));
+            assertEquals(Status.Code.INVALID_ARGUMENT, annotations.getStatus().getCode());
+            assertEquals("pod annotations hold 2097167 bytes of keys and values; at most 1048576 are accepted",
+                    annotations.getStatus().getDescription());
         }
     }
 
