@@ -12,18 +12,16 @@ import java.util.OptionalLong;
 import java.util.logging.Logger;
 
 /**
- * How many processes the OOM killer took in each ended container, also when the container's cgroup is gone by
- * the time its end is handled: with the systemd driver, systemd removes a container's scope, {@code memory.events}
- * and all, milliseconds after its last process ends. A container's own count is exact and used while its cgroup
- * exists. Otherwise the count comes from its pod cgroup (the parent), whose cgroup v2 {@code memory.events}
- * counts its descendants' kills and outlives its containers: per pod cgroup the ledger keeps the kills already
- * explained (there before it opened, or settled to an ended container), and an ended container whose cgroup is
- * gone is given what its pod cgroup counts beyond those and beyond its running siblings' own counts. That is
- * exact while the container is the only one of its pod whose cgroup vanished unsettled and the pod cgroup holds
- * containers only; otherwise no count is given (never another container's kills). Reads go pod cgroup, siblings,
- * pod cgroup again (repeated while the pod's count moves), so a kill racing with them can only be missed, not
- * given to the wrong container. On cgroup v1 or with {@code memory_localevents} the pod cgroup counts only its
- * own processes: the fallback then finds nothing. Called by one thread at a time per pod (synchronized).
+ * How many processes the OOM killer took in each ended container, also once its cgroup is gone (with the systemd
+ * driver, systemd removes a scope, {@code memory.events} and all, milliseconds after its last process ends). The
+ * container's own count is used while its cgroup exists. Otherwise its pod cgroup's is, whose cgroup v2
+ * {@code memory.events} counts the kills below it and outlives its containers: per pod cgroup the ledger keeps the
+ * kills already explained (there when it opened, or settled to an ended container), and the ended container gets
+ * what the pod counts beyond those and beyond its running siblings' own counts. That is exact when it is the only
+ * container of its pod whose cgroup vanished unsettled and the pod cgroup holds containers only; otherwise it gets
+ * nothing, never another container's kills. Reads go pod, siblings, pod again (repeated while the pod's count
+ * moves), so a racing kill can only be missed. On cgroup v1, or with {@code memory_localevents}, the pod cgroup
+ * counts no kills below it, and the fallback finds none. Thread-safe.
  */
 public final class OomKillLedger {
     private static final Logger LOG = Logger.getLogger(OomKillLedger.class.getName());

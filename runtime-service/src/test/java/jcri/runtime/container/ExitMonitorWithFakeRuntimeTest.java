@@ -127,6 +127,23 @@ class ExitMonitorWithFakeRuntimeTest {
     }
 
     @Test
+    void theKillsOfAContainerWhoseConmonDiedAreNotGivenToItsSibling() throws Exception {
+        var pod = Files.createDirectories(dir.resolve("cgroup/kubepods-pod1.slice"));
+        Files.writeString(pod.resolve("memory.events"), "oom_kill 0\n");
+        var orphan = inScope(1, pod);
+        var sibling = inScope(2, pod);
+        Files.writeString(pod.resolve("memory.events"), "oom_kill 1\n");
+        jcri.store.Trees.delete(f.bundles.memoryCgroup(orphan.id()).orElseThrow());
+        f.watchedBy(orphan.id(), gone());
+        monitor.checkMonitors();
+        assertEquals("Error", f.record(orphan.id()).reason(), "killed for its monitor's death");
+        jcri.store.Trees.delete(f.bundles.memoryCgroup(sibling.id()).orElseThrow());
+        f.exitFile(sibling.id(), "137", START + 1_000);
+        monitor.exitFileChanged(sibling.id());
+        assertEquals("Error", f.record(sibling.id()).reason());
+    }
+
+    @Test
     void aContainerWhoseConmonDiedIsKilledAndRecorded137() throws Exception {
         var conmon = gone();
         var record = f.running(1, START, conmon);
