@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads a process's cgroup statistics straight from the cgroup files, for cgroup v1 (the
@@ -112,16 +113,34 @@ public final class CgroupReader {
         }
     }
 
-    /** How many processes the OOM killer took in a memory cgroup (v1 {@code memory.oom_control}, v2 {@code memory.events}). */
-    public static long oomKills(Path memoryCgroup) {
+    /**
+     * How many processes the OOM killer took in a memory cgroup (v2 {@code memory.events}, v1 {@code memory.oom_control});
+     * empty if the cgroup is gone.
+     */
+    public static OptionalLong oomKills(Path memoryCgroup) {
         for (var file : List.of("memory.events", "memory.oom_control")) {
-            try {
-                return counters(Files.readAllBytes(memoryCgroup.resolve(file)), "oom_kill")[0];
-            } catch (IOException notThisVersion) {
-                // the other hierarchy's file
+            var kills = oomKills(memoryCgroup, file);
+            if (kills.isPresent()) {
+                return kills;
             }
         }
-        return 0;
+        return OptionalLong.empty();
+    }
+
+    /**
+     * How many processes the OOM killer took in a cgroup v2 cgroup and all below it ({@code memory.events}, which
+     * counts descendants unless cgroup2 is mounted with {@code memory_localevents}); empty if gone or not v2.
+     */
+    public static OptionalLong subtreeOomKills(Path cgroup) {
+        return oomKills(cgroup, "memory.events");
+    }
+
+    private static OptionalLong oomKills(Path cgroup, String file) {
+        try {
+            return OptionalLong.of(counters(Files.readAllBytes(cgroup.resolve(file)), "oom_kill")[0]);
+        } catch (IOException gone) {
+            return OptionalLong.empty();
+        }
     }
 
     private Path mountOf(String controller) {

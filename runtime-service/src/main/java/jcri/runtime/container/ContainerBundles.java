@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 import jcri.api.v1.ContainerConfig;
-import jcri.runtime.cgroup.CgroupReader;
 import jcri.snapshot.SnapshotException;
 import jcri.snapshot.Snapshotter;
 import jcri.store.Trees;
@@ -68,13 +67,12 @@ public final class ContainerBundles {
         }
     }
 
-    /** True if the OOM killer took a process of the container (its memory cgroup outlives it until removal). */
-    boolean oomKilled(String id) {
+    /** The memory cgroup noted for the container, if one was. */
+    Optional<Path> memoryCgroup(String id) {
         try {
-            var file = path(id).resolve(MEMORY_CGROUP);
-            return Files.exists(file) && CgroupReader.oomKills(Path.of(Files.readString(file).strip())) > 0;
+            return Optional.of(Path.of(Files.readString(path(id).resolve(MEMORY_CGROUP)).strip()));
         } catch (IOException e) {
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -114,6 +114,7 @@ public final class ContainerManager implements PodContainers {
                     Times.now(), 0, 0, 0, "", "", logPath.toString(), pid, pod.handler(),
                     StopSignals.chosen(config.getStopSignal(), image.spec().stopSignal()),
                     spec.process().user(), null));
+            monitor.countOomKills(id);
             return id;
         } catch (IOException | InterruptedException | RuntimeException e) {
             try {

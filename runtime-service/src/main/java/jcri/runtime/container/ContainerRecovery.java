@@ -70,12 +70,16 @@ public final class ContainerRecovery {
     /**
      * Records an exit that happened while jcrid was down, or, when the container's conmon is gone and
      * the runtime has no running container either, an exit nobody recorded (Unknown, 255). A container
-     * whose conmon still runs needs no runtime call: conmon reports its exit.
+     * whose conmon still runs needs no runtime call: conmon reports its exit; its OOM kills are counted from now.
      */
     private void reconcile(ContainerRecord record) throws InterruptedException {
         monitor.exitFileChanged(record.id());
         var current = table.find(record.id()).orElseThrow();
-        if (current.state() == ContainerState.EXITED || ConmonIdentity.adopt(bundles.path(record.id())).filter(ProcessIdentity::running).isPresent()) {
+        if (current.state() == ContainerState.EXITED) {
+            return;
+        }
+        if (ConmonIdentity.adopt(bundles.path(record.id())).filter(ProcessIdentity::running).isPresent()) {
+            monitor.countOomKills(record.id());
             return;
         }
         try {

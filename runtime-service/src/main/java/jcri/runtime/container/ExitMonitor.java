@@ -7,17 +7,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import jcri.process.ProcessIdentity;
+import jcri.runtime.cgroup.OomKillLedger;
 import jcri.runtime.Times;
 
 /**
  * Turns what tells of a container's end into {@link ContainerTable#update}s: conmon's exit file
- * (inotify on the exit dir), an OOM kill (the container's memory cgroup) and a conmon that died
- * without writing one (checked every two seconds, and after inotify's queue overflowed, which also
- * catches an exit whose event was lost). conmon is known by its {@link ConmonIdentity}, never by a bare pid.
+ * (inotify on the exit dir), OOM kills (the container's memory cgroup, or its pod's once that is gone:
+ * {@link OomKillLedger}) and a conmon that died without writing one (checked every two seconds, and after
+ * inotify's queue overflowed, which also catches an exit whose event was lost). conmon is known by its
+ * {@link ConmonIdentity}, never by a bare pid.
  */
 public final class ExitMonitor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ExitMonitor.class.getName());
@@ -27,6 +30,7 @@ public final class ExitMonitor implements AutoCloseable {
     private final ContainerBundles bundles;
     private final Map<String, ? extends OciRuntime> runtimes;
     private final WatchService watch;
+    private final OomKillLedger oomKills = new OomKillLedger();
     private Thread thread;
 
     /** Starts watching the exit dir at once, so no exit file is missed; events are handled from {@link #start}. */
@@ -36,6 +40,14 @@ public final class ExitMonitor implements AutoCloseable {
         this.runtimes = runtimes;
         this.watch = FileSystems.getDefault().newWatchService();
         bundles.exitDir().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+    }
+
+    /**
+     * Counts the OOM kills of container {@code id} from now on, also if its cgroup is gone when it ends:
+     * for a container just created (its memory cgroup noted, no kills yet) or found running at start-up.
+     */
+    public void countOomKills(String id) {
+        bundles.memoryCgroup(id).ifPresent(cgroup -> oomKills.open(cgroup, others(id, false)));
     }
 
     /** Handles exit files and checks monitors from now on, in a thread of its own. */
@@ -89,7 +101,7 @@ public final class ExitMonitor implements AutoCloseable {
             }
             int code = Integer.parseInt(text);
             long finished = Math.max(Times.nanos(Files.getLastModifiedTime(file).toInstant()), record.get().startedNanos());
-            boolean oom = bundles.oomKilled(id);
+            boolean oom = settleOomKills(id) > 0;
             var reason = oom ? ContainerTable.OOM_KILLED : code == 0 ? "Completed" : "Error";
             table.update(record.get().exited(finished, code, reason, oom ? "the kernel's OOM killer ended a process of the container" : ""));
         } catch (IOException | NumberFormatException e) {
@@ -130,8 +142,24 @@ public final class ExitMonitor implements AutoCloseable {
         var monitor = ConmonIdentity.read(bundle).map(ProcessIdentity::pid).map(pid -> "conmon (pid " + pid + ")").orElse("conmon");
         LOG.warning(monitor + " of container " + record.id() + " died; killing the container");
         OciRuntime.of(runtimes, record.handler()).kill(record.id(), "KILL", true);
+        settleOomKills(record.id()); // the reason stays the monitor's death; settled so no sibling is given its kills
         table.update(current.get().exited(Times.now(), 137, "Error",
                 monitor + ", the container's monitor, died; the container was killed"));
+    }
+
+    /** The OOM kills of the ended container {@code id} (0 if unknown), settled in the ledger. */
+    private long settleOomKills(String id) {
+        return bundles.memoryCgroup(id)
+                .map(cgroup -> oomKills.settle(cgroup, others(id, false), others(id, true)).orElse(0))
+                .orElse(0L);
+    }
+
+    /** The memory cgroups of the containers other than {@code id} that have ended (or not). */
+    private List<Path> others(String id, boolean ended) {
+        return table.list().stream()
+                .filter(r -> !r.id().equals(id) && (r.state() == ContainerState.EXITED) == ended)
+                .flatMap(r -> bundles.memoryCgroup(r.id()).stream())
+                .toList();
     }
 
     @Override

@@ -68,6 +68,22 @@ class ContainerRecoveryWithFakeRuntimeTest {
     }
 
     @Test
+    void theOomKillsOfAContainerFoundRunningAreCountedAlsoOnceItsScopeIsGone() throws Exception {
+        var record = stored(1, live());
+        var pod = Files.createDirectories(dir.resolve("cgroup/kubepods-pod1.slice"));
+        Files.writeString(pod.resolve("memory.events"), "oom_kill 2\n"); // an earlier container's
+        var scope = Files.createDirectories(pod.resolve("jcri-" + record.id() + ".scope"));
+        Files.writeString(scope.resolve("memory.events"), "oom_kill 0\n");
+        f.bundles.recordMemoryCgroup(record.id(), java.util.Optional.of(scope));
+        recover();
+        Files.writeString(pod.resolve("memory.events"), "oom_kill 3\n");
+        jcri.store.Trees.delete(scope);
+        f.exitFile(record.id(), "137", START + 1_000);
+        monitor.exitFileChanged(record.id());
+        assertEquals(ContainerTable.OOM_KILLED, f.record(record.id()).reason());
+    }
+
+    @Test
     void aContainerTheRuntimeSaysStoppedWithNoExitFileExitedUnknown() throws Exception {
         var record = stored(1, gone());
         f.runtime.states.put(record.id(), new OciRuntime.State("stopped", 0));

@@ -100,6 +100,49 @@ class ExitMonitorWithFakeRuntimeTest {
         assertEquals("Error", f.record(record.id()).reason());
     }
 
+    /** A container {@code n} running in {@code pod}'s {@code jcri-<id>.scope}, its OOM kills counted from now. */
+    private ContainerRecord inScope(int n, Path pod) throws Exception {
+        var record = f.running(n, START, live());
+        var scope = Files.createDirectories(pod.resolve("jcri-" + record.id() + ".scope"));
+        Files.writeString(scope.resolve("memory.events"), "oom 0\noom_kill 0\n");
+        f.bundles.recordMemoryCgroup(record.id(), java.util.Optional.of(scope));
+        monitor.countOomKills(record.id());
+        return record;
+    }
+
+    @Test
+    void anOomKillIsReportedAsOomKilledAlsoWhenSystemdRemovedTheScopeFirst() throws Exception {
+        var pod = Files.createDirectories(dir.resolve("cgroup/kubepods-pod1.slice"));
+        Files.writeString(pod.resolve("memory.events"), "oom 0\noom_kill 0\n");
+        var sidecar = inScope(1, pod);
+        var app = inScope(2, pod);
+        Files.writeString(pod.resolve("memory.events"), "oom 1\noom_kill 1\n"); // the kernel killed app's process,
+        jcri.store.Trees.delete(f.bundles.memoryCgroup(app.id()).orElseThrow()); // then systemd removed app's scope
+        f.exitFile(app.id(), "137", START + 1_000);
+        monitor.exitFileChanged(app.id());
+        assertEquals(ContainerTable.OOM_KILLED, f.record(app.id()).reason());
+        f.exitFile(sidecar.id(), "137", START + 2_000);
+        monitor.exitFileChanged(sidecar.id());
+        assertEquals("Error", f.record(sidecar.id()).reason(), "the pod's one kill was app's");
+    }
+
+    @Test
+    void theKillsOfAContainerWhoseConmonDiedAreNotGivenToItsSibling() throws Exception {
+        var pod = Files.createDirectories(dir.resolve("cgroup/kubepods-pod1.slice"));
+        Files.writeString(pod.resolve("memory.events"), "oom_kill 0\n");
+        var orphan = inScope(1, pod);
+        var sibling = inScope(2, pod);
+        Files.writeString(pod.resolve("memory.events"), "oom_kill 1\n");
+        jcri.store.Trees.delete(f.bundles.memoryCgroup(orphan.id()).orElseThrow());
+        f.watchedBy(orphan.id(), gone());
+        monitor.checkMonitors();
+        assertEquals("Error", f.record(orphan.id()).reason(), "killed for its monitor's death");
+        jcri.store.Trees.delete(f.bundles.memoryCgroup(sibling.id()).orElseThrow());
+        f.exitFile(sibling.id(), "137", START + 1_000);
+        monitor.exitFileChanged(sibling.id());
+        assertEquals("Error", f.record(sibling.id()).reason());
+    }
+
     @Test
     void aContainerWhoseConmonDiedIsKilledAndRecorded137() throws Exception {
         var conmon = gone();
