@@ -32,6 +32,7 @@ final class NamespaceHolder implements AutoCloseable {
         var process = new ProcessBuilder(command(prefix, hostname)).start();
         var holder = new NamespaceHolder(process, timeout);
         var line = new AtomicReference<String>();
+        var error = new AtomicReference<String>("");
         var reader = Thread.ofVirtual().start(() -> {
             try {
                 line.set(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)).readLine());
@@ -39,12 +40,19 @@ final class NamespaceHolder implements AutoCloseable {
                 // no line: the process failed, its stderr says why
             }
         });
+        var errors = Thread.ofVirtual().start(() -> {
+            try {
+                error.set(new String(process.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip());
+            } catch (IOException e) {
+                // closed when the process is destroyed
+            }
+        });
         if (!reader.join(timeout) || !READY.equals(line.get())) {
             process.destroyForcibly();
             process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            var error = new String(process.getErrorStream().readNBytes(4096), StandardCharsets.UTF_8).strip();
+            errors.join(timeout);
             throw CriException.internal("cannot create the pod's namespaces (" + String.join(" ", prefix) + "): "
-                    + (error.isEmpty() ? "not ready within " + timeout.toSeconds() + " s" : error), null);
+                    + (error.get().isEmpty() ? "not ready within " + timeout.toSeconds() + " s" : error.get()), null);
         }
         return holder;
     }
