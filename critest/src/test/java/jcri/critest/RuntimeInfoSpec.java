@@ -44,6 +44,8 @@ class RuntimeInfoSpec {
             assertTrue(names.contains("runc"), names.toString());
             // runc 1.1.5 lists rro among its mount options, and Linux 5.12+ has mount_setattr(2)
             handlers.forEach(h -> assertTrue(h.getFeatures().getRecursiveReadOnlyMounts(), h.toString()));
+            // Linux 5.19+ ID-maps the image layers' file system (ext4 here), and runc joins the pod's user namespace
+            handlers.forEach(h -> assertTrue(h.getFeatures().getUserNamespaces(), h.toString()));
         }
     }
 

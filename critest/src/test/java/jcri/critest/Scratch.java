@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -25,10 +26,13 @@ public final class Scratch {
     private Scratch() {
     }
 
-    /** A new directory under the system's temp dir, named {@code prefix…}. */
+    /**
+     * A new directory under the system's temp dir, named {@code prefix…}; searchable by other users (not readable), as a
+     * user-namespace pod's root must reach the files of jcrid's state directory below it.
+     */
     public static Path dir(String prefix) {
         try {
-            var dir = Files.createTempDirectory(prefix);
+            var dir = Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
             dirs.add(dir);
             return dir;
         } catch (IOException e) {

@@ -12,11 +12,13 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.logging.Logger;
 import jcri.api.v1.ImageServiceGrpc;
 import jcri.api.v1.RuntimeServiceGrpc;
@@ -46,6 +48,7 @@ import jcri.runtime.sandbox.PidNamespaceHolder;
 import jcri.runtime.sandbox.PodFilesWriter;
 import jcri.runtime.sandbox.SandboxManager;
 import jcri.runtime.sandbox.SandboxRecord;
+import jcri.runtime.sandbox.UserNamespaceProbe;
 import jcri.runtime.stats.StatsCollector;
 import jcri.runtime.stream.StreamingServer;
 import jcri.runtime.sandbox.PodDialer;
@@ -100,19 +103,29 @@ final class Daemon implements AutoCloseable {
         boolean systemd = driver.systemd();
         var steps = Steps.of(registry);
         var cni = new Cni(Path.of(config.cni().confDir()), config.cni().binDirs().stream().map(Path::of).toList(), root.resolve("cni"));
-        var sandboxes = new SandboxManager(
-                new SandboxManager.Settings(state, runtime.handlers().keySet(), runtime.defaultHandler(), runtime.defaultCgroupParent()),
-                new JsonStore<>(root.resolve("pods"), SandboxRecord.class), new NamespacePinner(), new PodFilesWriter(), cni,
-                new PidNamespaceHolder(Path.of("/usr/bin/tini")), new PodCgroup(Path.of("/sys/fs/cgroup"), driver), steps);
+        var pinner = new NamespacePinner();
+        var usernsProblem = UserNamespaceProbe.problem(Files.createDirectories(state), root.resolve("userns-probe"), pinner);
+        usernsProblem.ifPresent(problem -> LOG.info("pods cannot have user namespaces of their own on this node: " + problem));
         var runtimes = new HashMap<String, Runc>();
         var kernel = System.getProperty("os.version");
         runtime.handlers().forEach((name, handler) -> {
-            var features = OciRuntimeFeatures.probe(Path.of(handler.path()), kernel);
+            var features = OciRuntimeFeatures.probe(Path.of(handler.path()), kernel).withUserNamespaces(usernsProblem.isEmpty());
             LOG.info("runtime handler " + name + " (" + handler.path() + ", Linux " + kernel + "): recursive read-only mounts "
-                    + (features.recursiveReadOnly() ? "yes" : "no"));
+                    + (features.recursiveReadOnly() ? "yes" : "no") + ", user namespaces " + (features.userNamespaces() ? "yes" : "no"));
             runtimes.put(name, new Runc(Path.of(handler.path()),
                     handler.root().isEmpty() ? state.resolve("runtime").resolve(name) : Path.of(handler.root()), systemd, features));
         });
+        var usernsHandlers = new TreeSet<String>();
+        runtimes.forEach((name, runc) -> {
+            if (runc.features().userNamespaces()) {
+                usernsHandlers.add(name);
+            }
+        });
+        var sandboxes = new SandboxManager(
+                new SandboxManager.Settings(state, runtime.handlers().keySet(), runtime.defaultHandler(), runtime.defaultCgroupParent(),
+                        usernsHandlers),
+                new JsonStore<>(root.resolve("pods"), SandboxRecord.class), pinner, new PodFilesWriter(), cni,
+                new PidNamespaceHolder(Path.of("/usr/bin/tini")), new PodCgroup(Path.of("/sys/fs/cgroup"), driver), steps);
         var cgroups = CgroupReader.system();
         var events = new ContainerEvents(registry, 1024);
         var conmon = new Conmon(Path.of(runtime.conmon()), state.resolve("exits"), state.resolve("attach"), systemd);
@@ -199,7 +212,7 @@ final class Daemon implements AutoCloseable {
     }
 
     private static int ownOomScoreAdj() throws IOException {
-        return Integer.parseInt(java.nio.file.Files.readString(Path.of("/proc/self/oom_score_adj")).strip());
+        return Integer.parseInt(Files.readString(Path.of("/proc/self/oom_score_adj")).strip());
     }
 
     static String toJson(JcriConfig config) {

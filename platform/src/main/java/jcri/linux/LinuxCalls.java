@@ -157,6 +157,11 @@ public final class LinuxCalls {
                 descriptor, ERRNO);
     }
 
+    /** {@code syscall(2)} for one system call's argument shape; the first argument is the call's number. */
+    static MethodHandle syscallCall(FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(), descriptor, ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
     static MemorySegment str(Arena arena, String s) {
         return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
     }

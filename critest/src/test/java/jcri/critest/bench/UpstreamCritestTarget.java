@@ -1,6 +1,7 @@
 package jcri.critest.bench;
 
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import jcri.api.v1.ImageSpec;
@@ -30,7 +31,8 @@ public final class UpstreamCritestTarget {
             System.err.println("usage: UpstreamCritestTarget --jcrid|--containerd");
             System.exit(2);
         }
-        var dir = Files.createTempDirectory("upstream-critest-runtime-");
+        // searchable by others: a user-namespace pod's root reaches its rootfs in jcrid's state directory below it
+        var dir = Files.createTempDirectory("upstream-critest-runtime-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
         UpstreamImages.push(Path.of(System.getProperty("upstream.busybox", "/bin/busybox")), dir);
         var registry = TestRegistry.get().host();
         System.out.println("registry " + registry);

@@ -3,8 +3,11 @@ package jcri.critest.kubelet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import jcri.api.v1.ContainerStatusRequest;
 import jcri.critest.Logs;
@@ -18,8 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pods of the CRI features of Kubernetes 1.30+ run by kubelet v1.32 on jcri: the kubelet uses a feature only where
- * jcri's {@code Status} advertises it (recursive read-only mounts, the supplemental-groups policy) and refuses the
- * pods of one it does not (user namespaces).
+ * jcri's {@code Status} advertises it (recursive read-only mounts, the supplemental-groups policy, user namespaces).
  */
 class Kubelet132FeaturesSpec {
     private static final Duration START = Duration.ofSeconds(90);
@@ -86,18 +88,27 @@ class Kubelet132FeaturesSpec {
     }
 
     /**
-     * jcri's Status does not list user namespaces among its handler's features, so the kubelet does not even ask for a
-     * sandbox: the pod stays Pending, its container "ContainerCreating", and only the kubelet's log says why (it fails
-     * to make the sandbox's configuration).
+     * {@code hostUsers: false}: the kubelet picks the pod's host ids and jcri runs it in a user namespace of its own with
+     * them: root in the container, the image's files and the kubelet's volumes owned by it, and on the node an
+     * unprivileged user.
      */
     @Test
-    void userNamespacePodIsRefusedUntilJcriAdvertisesIt() throws Exception {
-        node.run("userns", "  hostUsers: false\n" + KubeletNode.main("exec sleep 1000"));
-        node.awaitLogged("userns", "can't set `spec.hostUsers: false`, runtime does not support user namespaces", START);
-        var pod = node.pod("userns").orElseThrow();
-        assertEquals("Pending", pod.phase(), pod.json().toPrettyString());
-        assertEquals("ContainerCreating", pod.container("main").path("state").path("waiting").path("reason").asText(),
-                pod.json().toPrettyString());
-        assertEquals(List.of(), node.sandboxes("userns"), "no sandbox in jcri");
+    void aUserNamespacePodRunsAsAnUnprivilegedHostUser() throws Exception {
+        node.run("userns", "  hostUsers: false\n" + KubeletNode.main(
+                "cat /proc/self/uid_map; id -u; stat -c %u /bin/sh /etc/hosts; touch /made && echo wrote; exec sleep 1000"));
+        var pod = awaitRunning("userns");
+        var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> l.contains("wrote"), "the ids", LOGGED);
+        var map = lines.getFirst().trim().split("\\s+");
+        assertEquals("0", map[0], "uid_map: " + lines);
+        long hostId = Long.parseLong(map[1]);
+        assertTrue(hostId >= 65536, "the kubelet maps the pod above the node's own ids: " + lines);
+        assertEquals("65536", map[2], "uid_map: " + lines);
+        assertEquals(List.of("0", "0", "0", "wrote"), lines.subList(1, lines.size()), "id -u, owners of /bin/sh and /etc/hosts: " + lines);
+        var info = node.cri().runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(pod.containerId("main"))
+                .setVerbose(true).build()).getInfoMap().get("info");
+        long pid = new ObjectMapper().readTree(info).path("pid").asLong();
+        var uids = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+        assertEquals(List.of(hostId, hostId, hostId, hostId), Arrays.stream(uids.substring(4).trim().split("\\s+")).map(Long::parseLong).toList(),
+                "the container's root is host user " + hostId + " on the node: " + uids);
     }
 }

@@ -78,13 +78,14 @@ public final class ContainerBundles {
 
     /**
      * Releases what a container holds on the node once its runtime state is gone: the rootfs mount,
-     * its writable snapshot (when one was made), its image volumes, the bundle, conmon's exit file and
+     * its writable snapshot (when one was made), its image volumes, its ID-mapped views, the bundle, conmon's exit file and
      * attach-socket link.
      */
     void release(String id, boolean snapshot) throws IOException {
         var bundle = path(id);
         unmount.accept(bundle.resolve("rootfs"));
         volumes.release(id, bundle);
+        UsernsMounts.release(bundle, unmount);
         if (snapshot) {
             try {
                 snapshots.remove(id);

@@ -97,9 +97,14 @@ public final class ContainerManager implements PodContainers {
         boolean created = false;
         try {
             Files.createDirectories(rootfs);
-            steps.run("rootfs_mount", () -> MountTable.mountAll(snapshots.prepare(id, image.chainId()), rootfs));
-            snapshot = true;
-            var mounted = bundles.mountImageVolumes(id, config); // the record keeps the config as given, for ContainerStatus
+            snapshot = true; // released even if not made yet
+            var userns = pod.namespaces().user();
+            steps.run("rootfs_mount", () -> {
+                var layers = snapshots.prepare(id, image.chainId());
+                MountTable.mountAll(userns.isPresent() ? UsernsMounts.rootfs(layers, bundle, userns.get()) : layers, rootfs);
+            });
+            // the record keeps the config as given, for ContainerStatus
+            var mounted = UsernsMounts.volumes(bundles.mountImageVolumes(id, config), bundle, userns);
             var spec = specs.build(new SpecInput(id, mounted, pod.config(), image.spec(), rootfs,
                     namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id), runc.features()));
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));

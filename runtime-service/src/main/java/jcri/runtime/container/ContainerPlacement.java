@@ -31,7 +31,7 @@ final class ContainerPlacement {
         if (options.getPid() == NamespaceMode.CONTAINER && podNs.pid() instanceof NamespaceRef.Join) {
             pid = new NamespaceRef.Fresh();
         }
-        return new PodNamespaces(podNs.network(), podNs.ipc(), podNs.uts(), pid);
+        return new PodNamespaces(podNs.network(), podNs.ipc(), podNs.uts(), pid, podNs.user());
     }
 
     /** A log path that leaves the pod's log directory (absolute, or through "..") would let a request write anywhere. */

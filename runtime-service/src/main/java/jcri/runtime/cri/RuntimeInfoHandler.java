@@ -55,7 +55,8 @@ public final class RuntimeInfoHandler implements RuntimeServiceGrpc.AsyncService
 
     private static RuntimeHandler handler(String name, OciRuntimeFeatures features) {
         return RuntimeHandler.newBuilder().setName(name)
-                .setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(features.recursiveReadOnly()))
+                .setFeatures(RuntimeHandlerFeatures.newBuilder().setRecursiveReadOnlyMounts(features.recursiveReadOnly())
+                        .setUserNamespaces(features.userNamespaces()))
                 .build();
     }
 

@@ -17,7 +17,7 @@ import jcri.process.Command;
  * (crun has had {@code rro} and {@code idmap} since 1.4). A runtime that answers neither way is taken to
  * implement none of the options jcri asks about.
  */
-public record OciRuntimeFeatures(Set<String> mountOptions) {
+public record OciRuntimeFeatures(Set<String> mountOptions, boolean userNamespaces) {
     private static final Logger LOG = Logger.getLogger(OciRuntimeFeatures.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
@@ -26,6 +26,19 @@ public record OciRuntimeFeatures(Set<String> mountOptions) {
 
     public OciRuntimeFeatures {
         mountOptions = Set.copyOf(mountOptions);
+    }
+
+    /** Without user namespaces, which the node decides (see {@link #withUserNamespaces}). */
+    public OciRuntimeFeatures(Set<String> mountOptions) {
+        this(mountOptions, false);
+    }
+
+    /**
+     * These features, with pods in user namespaces of their own or not: the runtime only joins the pod's pinned
+     * namespace, so it is the node (ID-mapped mounts of the layers' file system) that decides.
+     */
+    public OciRuntimeFeatures withUserNamespaces(boolean supported) {
+        return new OciRuntimeFeatures(mountOptions, supported);
     }
 
     /** Whether mounts can be made read-only recursively ({@code rro}, which needs mount_setattr(2): Linux 5.12). */

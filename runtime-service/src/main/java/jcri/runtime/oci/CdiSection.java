@@ -86,7 +86,7 @@ final class CdiSection {
         var r = l.resources();
         var resources = new Resources(List.copyOf(rules), r.cpu(), r.memory(), r.hugepageLimits(), r.unified());
         var linux = new Linux(l.rootfsPropagation(), l.namespaces(), l.cgroupsPath(), resources, List.copyOf(devices), l.sysctl(),
-                l.maskedPaths(), l.readonlyPaths(), l.seccomp());
+                l.maskedPaths(), l.readonlyPaths(), l.seccomp(), l.uidMappings(), l.gidMappings());
         return new Spec(spec.ociVersion(), process, spec.root(), spec.annotations(), linux, List.copyOf(mounts),
                 hooks(spec.hooks(), hooks));
     }

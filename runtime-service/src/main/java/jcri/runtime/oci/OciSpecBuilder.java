@@ -56,7 +56,9 @@ public final class OciSpecBuilder {
         var resources = this.resources.of(c.getLinux().getResources(), devices.rules());
         var linux = new Linux(mounts.rootfsPropagation(), namespaces, in.cgroupsPath(), resources, devices.devices(),
                 inOrder(in.sandbox().getLinux().getSysctlsMap()), SecuritySection.maskedPaths(context),
-                SecuritySection.readonlyPaths(context), security.seccomp(context, caps));
+                SecuritySection.readonlyPaths(context), security.seccomp(context, caps),
+                in.namespaces().user().map(u -> List.of(mapping(u.mappings().uids()))).orElse(null),
+                in.namespaces().user().map(u -> List.of(mapping(u.mappings().gids()))).orElse(null));
         return cdi.apply(new Spec(OCI_VERSION, process, new Spec.Root(in.rootfs().toString(), context.getReadonlyRootfs()),
                 inOrder(c.getAnnotationsMap()), linux, mounts.mounts(), null), c);
     }
@@ -64,6 +66,10 @@ public final class OciSpecBuilder {
     /** What {@code runc update} reads to apply CRI resources (UpdateContainerResources): no device rules. */
     public Resources resources(LinuxContainerResources r) {
         return resources.of(r, null);
+    }
+
+    private static Linux.IdMapping mapping(IdMappings.Range range) {
+        return new Linux.IdMapping(range.containerId(), range.hostId(), range.length());
     }
 
     /** An unmodifiable copy of {@code map} in its order. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +32,18 @@ public final class PidNamespaceHolder {
         this.init = init;
     }
 
-    /** Starts the holder and returns its pid (the unshare process). */
-    public long start(Path podDir) throws IOException, InterruptedException {
+    /**
+     * Starts the holder and returns its pid (the unshare process); in {@code userns} (a pinned user namespace) when
+     * given, as its root, so that the namespace belongs to the pod's user namespace.
+     */
+    public long start(Path podDir, Optional<Path> userns) throws IOException, InterruptedException {
         if (!Files.isExecutable(init)) {
             throw CriException.failedPrecondition("a pod-level PID namespace needs %s (Debian's tini)", init);
         }
-        var process = new ProcessBuilder(List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
-                init.toString(), "--", "tail", "-f", "/dev/null"))
+        var command = new ArrayList<>(List.of("setsid"));
+        userns.ifPresent(file -> command.addAll(List.of("nsenter", "--user=" + file, "--")));
+        command.addAll(List.of("unshare", "--pid", "--fork", "--kill-child", init.toString(), "--", "tail", "-f", "/dev/null"));
+        var process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(podDir.resolve("pid-holder.log").toFile())

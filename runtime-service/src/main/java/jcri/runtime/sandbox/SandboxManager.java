@@ -22,6 +22,7 @@ import jcri.runtime.cgroup.PodCgroup;
 import jcri.runtime.network.Cni;
 import jcri.runtime.oci.NamespaceRef;
 import jcri.runtime.oci.PodNamespaces;
+import jcri.runtime.oci.PodUserNamespace;
 import jcri.steps.Steps;
 import jcri.steps.Undo;
 import jcri.store.JsonStore;
@@ -37,8 +38,12 @@ public final class SandboxManager implements PodLookup {
     /** What sethostname(2) takes (at most 64 bytes) and a resolver can look up: RFC 1123 characters, plus underscore. */
     private static final Pattern HOSTNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    /** Where pods live and how they are made. */
-    public record Settings(Path stateDir, Set<String> handlers, String defaultHandler, String defaultCgroupParent) {
+    /**
+     * Where pods live and how they are made; {@code usernsHandlers}: the handlers that can run pods in user namespaces
+     * of their own on this node.
+     */
+    public record Settings(Path stateDir, Set<String> handlers, String defaultHandler, String defaultCgroupParent,
+                           Set<String> usernsHandlers) {
     }
 
     private final Settings settings;
@@ -122,6 +127,11 @@ public final class SandboxManager implements PodLookup {
             throw CriException.invalid("unknown runtime handler '%s' (configured: %s)", handler, settings.handlers());
         }
         var options = config.getLinux().getSecurityContext().getNamespaceOptions();
+        var userns = UserNamespaceOptions.of(options);
+        if (userns.isPresent() && !settings.usernsHandlers().contains(handler)) {
+            throw CriException.invalid("runtime handler '%s' cannot run pods in user namespaces of their own on this node "
+                    + "(it needs ID-mapped mounts on jcri's state directory)", handler);
+        }
         boolean ownNetwork = options.getNetwork() != NamespaceMode.NODE;
         boolean ownIpc = options.getIpc() != NamespaceMode.NODE;
         Sysctls.validate(config.getLinux().getSysctlsMap(), ownNetwork, ownIpc, PROC_SYS);
@@ -144,10 +154,11 @@ public final class SandboxManager implements PodLookup {
         long pidHolderPid = 0;
         boolean attached = false;
         try {
-            steps.run("netns_pin", () -> pinner.pin(new NamespacePinner.Request(dir.resolve("ns"), ownNetwork, ownIpc, ownNetwork, hostname)));
+            steps.run("netns_pin", () -> pinner.pin(new NamespacePinner.Request(dir.resolve("ns"), ownNetwork, ownIpc, ownNetwork, hostname,
+                    userns)));
             var podFiles = files.write(dir, hostname, config.getDnsConfig(), "", ownIpc);
             if (options.getPid() == NamespaceMode.POD) {
-                pidHolderPid = pidHolder.start(dir);
+                pidHolderPid = pidHolder.start(dir, userns.map(m -> userNamespaceFile(dir)));
             }
             var ips = List.<String>of();
             if (ownNetwork) {
@@ -268,7 +279,9 @@ public final class SandboxManager implements PodLookup {
         var pid = r.pidHolder() > 0 ? new NamespaceRef.Join(PidNamespaceHolder.namespace(r.pidHolder()))
                 : config.getLinux().getSecurityContext().getNamespaceOptions().getPid() == NamespaceMode.NODE
                 ? new NamespaceRef.Host() : new NamespaceRef.Fresh();
-        var namespaces = new PodNamespaces(join(r.netns()), join(r.ipcns()), join(r.utsns()), pid);
+        var user = UserNamespaceOptions.of(config.getLinux().getSecurityContext().getNamespaceOptions())
+                .map(mappings -> new PodUserNamespace(userNamespaceFile(podDir(r.id())), mappings));
+        var namespaces = new PodNamespaces(join(r.netns()), join(r.ipcns()), join(r.utsns()), pid, user);
         // a pod whose PID-namespace holder is gone (its pid maybe another process's by now) takes no containers
         boolean ready = r.ready() && (r.pidHolder() == 0 || PidNamespaceHolder.running(podDir(r.id())));
         return new PodRuntime(r.id(), config, namespaces, files.existing(podDir(r.id()), !r.ipcns().isEmpty()),
@@ -277,6 +290,10 @@ public final class SandboxManager implements PodLookup {
 
     private static NamespaceRef join(String pinned) {
         return pinned.isEmpty() ? new NamespaceRef.Host() : new NamespaceRef.Join(Path.of(pinned));
+    }
+
+    private static Path userNamespaceFile(Path podDir) {
+        return podDir.resolve("ns/user");
     }
 
     private String cgroupParent(PodSandboxConfig config) {

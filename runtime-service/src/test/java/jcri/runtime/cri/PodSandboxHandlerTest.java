@@ -98,7 +98,7 @@ class PodSandboxHandlerTest {
         Files.writeString(cgroupRoot.resolve("cgroup.controllers"), "cpu memory");
         Files.createDirectories(cgroupRoot.resolve("kubepods/pod-db"));
         sandboxes = new SandboxManager(
-                new SandboxManager.Settings(tmp.resolve("state"), Set.of("runc"), "runc", "/jcri"), store,
+                new SandboxManager.Settings(tmp.resolve("state"), Set.of("runc"), "runc", "/jcri", Set.of()), store,
                 new NamespacePinner(), new PodFilesWriter(),
                 new Cni(tmp.resolve("net.d"), List.of(tmp.resolve("bin")), tmp.resolve("state/cni")),
                 new PidNamespaceHolder(tmp.resolve("no-tini")), new PodCgroup(cgroupRoot, new CgroupfsDriver()),

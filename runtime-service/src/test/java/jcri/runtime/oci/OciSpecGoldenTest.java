@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import jcri.api.v1.CDIDevice;
 import jcri.api.v1.Capability;
 import jcri.api.v1.ContainerConfig;
@@ -97,6 +98,15 @@ class OciSpecGoldenTest {
                         .setRunAsUsername("app").setCapabilities(Capability.newBuilder().addAddCapabilities("CAP_NET_ADMIN")
                                 .addAddCapabilities("sys_ptrace").addDropCapabilities("MKNOD")))).build(),
                 new PodNamespaces(host, host, host, host), false);
+    }
+
+    /** A pod with a user namespace of its own: joined first, with its mappings for the runtime. */
+    @Test
+    void userNamespace() throws IOException {
+        var ns = SpecFixture.POD_NAMESPACES;
+        var range = new IdMappings.Range(0, 165536, 65536);
+        var user = new PodUserNamespace(Path.of("/run/jcri/pods/pod-1/ns/user"), new IdMappings(range, new IdMappings.Range(0, 231072, 65536)));
+        check("user-namespace", container("web").build(), new PodNamespaces(ns.network(), ns.ipc(), ns.uts(), ns.pid(), Optional.of(user)), true);
     }
 
     @Test

@@ -51,7 +51,7 @@ class SandboxRecoveryTest {
         store.put(RECORDED, new SandboxRecord(RECORDED, config.build().toByteArray(), true, 1, "runc", List.of("10.88.0.9"),
                 netns.toString(), "", "", "/jcri", 0));
 
-        var manager = new SandboxManager(new SandboxManager.Settings(tmp.resolve("state"), Set.of("runc"), "runc", "/jcri"), store,
+        var manager = new SandboxManager(new SandboxManager.Settings(tmp.resolve("state"), Set.of("runc"), "runc", "/jcri", Set.of()), store,
                 new NamespacePinner(), new PodFilesWriter(), cni, new PidNamespaceHolder(tmp.resolve("no-tini")),
                 new PodCgroup(tmp.resolve("cgroup"), new CgroupfsDriver()), new Steps(new SimpleMeterRegistry(), ""));
         manager.recover();

@@ -11,7 +11,11 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Linux(String rootfsPropagation, List<Namespace> namespaces, String cgroupsPath, Resources resources,
                     List<Device> devices, Map<String, String> sysctl, List<String> maskedPaths, List<String> readonlyPaths,
-                    Seccomp seccomp) {
+                    Seccomp seccomp, List<IdMapping> uidMappings, List<IdMapping> gidMappings) {
+    /** One range of a user namespace's ID mappings. */
+    public record IdMapping(long containerID, long hostID, long size) {
+    }
+
     /** A namespace of its own ({@code path} null) or one to join. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Namespace(String type, String path) {
