@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import jcri.api.CriException;
 import jcri.process.ProcessIdentity;
+import jcri.process.ServiceManagerVariables;
 
 /**
  * Holds a pod-level PID namespace: a detached {@code unshare --pid --fork} whose child, pid 1
@@ -36,8 +37,10 @@ public final class PidNamespaceHolder {
         if (!Files.isExecutable(init)) {
             throw CriException.failedPrecondition("a pod-level PID namespace needs %s (Debian's tini)", init);
         }
-        var process = new ProcessBuilder(List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
-                init.toString(), "--", "tail", "-f", "/dev/null"))
+        var builder = new ProcessBuilder(List.of("setsid", "unshare", "--pid", "--fork", "--kill-child",
+                init.toString(), "--", "tail", "-f", "/dev/null"));
+        ServiceManagerVariables.removeFrom(builder.environment());
+        var process = builder
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(podDir.resolve("pid-holder.log").toFile())
