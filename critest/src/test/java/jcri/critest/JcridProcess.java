@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,7 +52,12 @@ public final class JcridProcess implements AutoCloseable {
      * {@code deploy/bin/jcrid} and its JVM flags, as a node runs it.
      */
     public static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher) throws IOException {
-        return launch(dir, extraToml, viaLauncher, List.of());
+        return launch(dir, extraToml, viaLauncher, List.of(), Map.of());
+    }
+
+    /** Starts jcrid with more environment variables (e.g. systemd's {@code NOTIFY_SOCKET}), without waiting for its socket. */
+    public static JcridProcess launch(Path dir, Map<String, String> environment) throws IOException {
+        return launch(dir, "", false, List.of(), environment);
     }
 
     /**
@@ -59,14 +65,14 @@ public final class JcridProcess implements AutoCloseable {
      * that finishes that step blocks there (see {@link #awaitPause}), ready to be SIGKILLed.
      */
     public static JcridProcess startPausingAfter(Path dir, String step) throws IOException, InterruptedException {
-        var process = launch(dir, "", false, List.of("-Djcri.test.pause-after=" + step));
+        var process = launch(dir, "", false, List.of("-Djcri.test.pause-after=" + step), Map.of());
         process.awaitSocket(Duration.ofSeconds(30));
         return process;
     }
 
     /** Starts jcrid with extra JVM options (e.g. another temporary directory) and waits until it answers. */
     public static JcridProcess startWithJvmOptions(Path dir, List<String> jvmOptions) throws IOException, InterruptedException {
-        var process = launch(dir, "", false, jvmOptions);
+        var process = launch(dir, "", false, jvmOptions, Map.of());
         process.awaitSocket(Duration.ofSeconds(30));
         return process;
     }
@@ -87,7 +93,8 @@ public final class JcridProcess implements AutoCloseable {
         return dir.resolve("cni-bin");
     }
 
-    private static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher, List<String> jvmOptions) throws IOException {
+    private static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher, List<String> jvmOptions,
+                                       Map<String, String> environment) throws IOException {
         Files.createDirectories(dir);
         var socket = dir.resolve("state/jcri.sock");
         var metricsPort = jcri.image.testing.FreePorts.pick();
@@ -118,7 +125,9 @@ public final class JcridProcess implements AutoCloseable {
             command.addAll(List.of("-cp", home().resolve("deploy/target/jcrid/lib") + "/*",
                     "jcri.daemon.Jcrid", "--config", config.toString()));
         }
-        var process = new ProcessBuilder(command)
+        var builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        var process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();

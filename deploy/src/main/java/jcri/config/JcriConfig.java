@@ -1,5 +1,6 @@
 package jcri.config;
 
+import java.util.List;
 import jcri.image.ImageConfig;
 import jcri.runtime.stream.StreamingConfig;
 
@@ -28,7 +29,7 @@ public record JcriConfig(
         state = nonEmpty(state, "/run/jcri");
         socket = socketPath(nonEmpty(socket, state + "/jcri.sock"));
         logLevel = nonEmpty(logLevel, "info");
-        if (!java.util.List.of("error", "warn", "info", "debug").contains(logLevel)) {
+        if (!List.of("error", "warn", "info", "debug").contains(logLevel)) {
             throw new IllegalArgumentException("log_level must be one of error, warn, info, debug (got '" + logLevel + "')");
         }
         runtime = runtime == null ? RuntimeConfig.defaults() : runtime;
@@ -37,6 +38,17 @@ public record JcriConfig(
         metrics = metrics == null ? MetricsConfig.defaults() : metrics;
         images = images == null ? ImageConfig.defaults() : images;
         cdi = cdi == null ? CdiConfig.defaults() : cdi;
+    }
+
+    /** The keys a running jcrid applies when it reloads its configuration (SIGHUP); the others need a restart. */
+    public static final List<String> RELOADABLE = List.of("log_level", "images.registries");
+
+    /** This configuration with {@code other}'s values of the {@link #RELOADABLE} keys. */
+    public JcriConfig withReloadable(JcriConfig other) {
+        var i = images;
+        return new JcriConfig(root, state, socket, other.logLevel, runtime, cni, streaming, metrics,
+                new ImageConfig(i.maxConcurrentDownloads(), i.maxLayerUnpackedBytes(), i.maxExpansionRatio(), i.pullTimeoutSeconds(),
+                        i.sandboxImage(), other.images.registries()), cdi);
     }
 
     /** The embedded defaults. */

@@ -3,7 +3,9 @@ package jcri.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jcri.config.ConfigException;
@@ -51,14 +53,18 @@ public final class Jcrid {
         Logs.configure(config.logLevel());
         var log = Logger.getLogger(Jcrid.class.getName());
         nativeLibrariesUnder(Path.of(config.root()));
+        var notifier = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+        var watchdog = new AtomicReference<Watchdog>();
         // The hook is in place before anything is made: a SIGTERM during start-up waits for start-up to
         // finish and then undoes it, so no socket, mount or server is left behind.
         var started = new CompletableFuture<Daemon>();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jcrid-shutdown").unstarted(() -> {
             log.info("shutting down");
+            notifier.stopping("shutting down");
             try {
                 var running = started.join();
                 if (running != null) {
+                    Optional.ofNullable(watchdog.get()).ifPresent(Watchdog::close);
                     running.close();
                     log.info("stopped");
                 }
@@ -68,9 +74,15 @@ public final class Jcrid {
                 DaemonLogManager.close();
             }
         }));
+        HangupSignal.handle(() -> log.info("SIGHUP during start-up: nothing to reload yet"));
+        var serving = "serving CRI on unix://" + config.socket();
         Daemon daemon = null;
         try {
             daemon = new Daemon(config);
+            log.info(() -> "jcrid " + BuildInfo.version() + " " + serving);
+            notifier.ready(serving);
+            notifier.watchdogInterval().ifPresent(interval ->
+                    watchdog.set(Watchdog.start(notifier, interval, new SocketHealth(config.socket()))));
         } catch (IOException e) {
             started.complete(null); // before exit, whose hooks wait for it
             fail("cannot start: " + e.getMessage());
@@ -78,7 +90,11 @@ public final class Jcrid {
         } finally {
             started.complete(daemon);
         }
-        log.info(() -> "jcrid " + BuildInfo.version() + " serving CRI on unix://" + config.socket());
+        var reload = new ConfigReload(configPath, explicit, config, Logs::level, daemon::configureRegistries);
+        HangupSignal.handle(() -> {
+            var outcome = reload.reload();
+            notifier.status(outcome.loaded() ? serving : serving + "; " + outcome.summary());
+        });
         // Start-up garbage is most of the heap: collect it once so the heap shrinks to what serving needs,
         // but not while the kubelet's first calls after a (re)start are being answered.
         Thread.ofVirtual().name("heap-trim").start(() -> {

@@ -14,28 +14,38 @@ final class Logs {
     /** Held strongly: java.util.logging keeps loggers weakly, and a collected logger loses its filter. */
     private static final Logger KEEP_ALIVE_NOISE = Logger.getLogger("io.netty.bootstrap.ServerBootstrap");
 
+    /** The one console handler, whose level {@link #level} changes. */
+    private static final ConsoleHandler HANDLER = new ConsoleHandler();
+    /** Held strongly too: its level is jcri's log level. */
+    private static final Logger JCRI = Logger.getLogger("jcri");
+
     private Logs() {
     }
 
+    /** Sends every record to stderr as one line, jcri's at {@code level} (error, warn, info, debug) and up. */
     static void configure(String level) {
+        var root = Logger.getLogger("");
+        for (var handler : root.getHandlers()) {
+            root.removeHandler(handler);
+        }
+        HANDLER.setFormatter(new LineFormatter());
+        root.addHandler(HANDLER);
+        root.setLevel(Level.INFO);
+        level(level);
+        // grpc-netty asks every accepted connection for TCP keep-alive, which Unix sockets do not have
+        KEEP_ALIVE_NOISE.setFilter(r -> r.getMessage() == null || !r.getMessage().contains("'SO_KEEPALIVE'"));
+    }
+
+    /** Changes jcri's log level while it runs. */
+    static void level(String level) {
         var julLevel = switch (level) {
             case "error" -> Level.SEVERE;
             case "warn" -> Level.WARNING;
             case "debug" -> Level.FINE;
             default -> Level.INFO;
         };
-        var root = Logger.getLogger("");
-        for (var handler : root.getHandlers()) {
-            root.removeHandler(handler);
-        }
-        var handler = new ConsoleHandler();
-        handler.setLevel(julLevel);
-        handler.setFormatter(new LineFormatter());
-        root.addHandler(handler);
-        root.setLevel(Level.INFO);
-        Logger.getLogger("jcri").setLevel(julLevel);
-        // grpc-netty asks every accepted connection for TCP keep-alive, which Unix sockets do not have
-        KEEP_ALIVE_NOISE.setFilter(r -> r.getMessage() == null || !r.getMessage().contains("'SO_KEEPALIVE'"));
+        HANDLER.setLevel(julLevel);
+        JCRI.setLevel(julLevel);
     }
 
     private static final class LineFormatter extends Formatter {

@@ -91,4 +91,17 @@ class LogsTest {
         manager.finish();
         assertEquals(0, logger.getHandlers().length);
     }
+
+    @Test
+    void theLevelChangesWhileRunning() {
+        Logs.configure("info");
+        var handler = root.getHandlers()[0];
+        Logs.level("debug");
+        assertEquals(Level.FINE, Logger.getLogger("jcri").getLevel());
+        assertTrue(handler.isLoggable(record(Level.FINE, "jcri.x", "shown")));
+        Logs.level("error");
+        assertEquals(Level.SEVERE, Logger.getLogger("jcri").getLevel());
+        assertFalse(handler.isLoggable(record(Level.WARNING, "jcri.x", "hidden")));
+        assertEquals(1, root.getHandlers().length, "the same handler");
+    }
 }
