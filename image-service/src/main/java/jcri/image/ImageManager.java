@@ -53,7 +53,7 @@ public final class ImageManager implements ImageLookup {
         var content = new ContentStore(root.resolve("content"));
         var snapshots = new jcri.snapshot.OverlaySnapshotter(root.resolve("snapshots"));
         var metrics = new PullMetrics(registry);
-        var puller = new ImagePuller(new jcri.image.registry.EndpointResolver(config.registries()), new jcri.image.registry.TokenCache(),
+        var puller = new ImagePuller(new jcri.image.registry.EndpointResolver(config.registries(), proxies()), new jcri.image.registry.TokenCache(),
                 new jcri.image.registry.ManifestFetcher(jcri.image.registry.PlatformMatcher.node()), content, snapshots,
                 new jcri.image.unpack.LayerApplier(new jcri.image.unpack.LayerApplier.Limits(config.maxLayerUnpackedBytes(),
                         config.maxExpansionRatio())), config.maxConcurrentDownloads(), metrics,
@@ -62,6 +62,15 @@ public final class ImageManager implements ImageLookup {
                 Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage(), users);
         manager.collectGarbage();
         return manager;
+    }
+
+    /** The proxies of the daemon's environment, read once; logged when there are any. */
+    private static jcri.image.registry.EnvironmentProxySelector proxies() {
+        var proxies = jcri.image.registry.EnvironmentProxySelector.from(System.getenv());
+        if (proxies.proxies()) {
+            LOG.info("registry connections use proxies from the environment: " + proxies);
+        }
+        return proxies;
     }
 
     /** Uses {@code hosts} as the per-registry settings ({@code [images.registries]}) from the next pull on. */

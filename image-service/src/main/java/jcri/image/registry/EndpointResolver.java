@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.ProxySelector;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
@@ -29,7 +30,8 @@ import jcri.image.ref.ImageReference;
 /**
  * Turns a registry host into the endpoints to try, in order: configured mirrors, then the host
  * itself. The host is reached over HTTPS unless configured {@code plain_http}; a loopback host
- * without config is tried over HTTPS and then plain HTTP, as Docker allows for local registries. The settings can be
+ * without config is tried over HTTPS and then plain HTTP, as Docker allows for local registries. Connections go
+ * through the proxy the given {@link ProxySelector} picks (see {@link EnvironmentProxySelector}). The settings can be
  * replaced while pulls run ({@link #configure}): a pull uses those it started with.
  */
 public final class EndpointResolver {
@@ -39,8 +41,12 @@ public final class EndpointResolver {
     /** Loopback hosts whose HTTPS probe failed: they are asked over plain HTTP directly from then on. */
     private final Set<String> plainHttpHosts = ConcurrentHashMap.newKeySet();
 
-    public EndpointResolver(Map<String, RegistryHost> hosts) {
+    private final ProxySelector proxies;
+
+    /** Resolves with {@code hosts}; every connection asks {@code proxies} whether to go through a proxy. */
+    public EndpointResolver(Map<String, RegistryHost> hosts, ProxySelector proxies) {
         this.hosts = Map.copyOf(hosts);
+        this.proxies = proxies;
     }
 
     /**
@@ -103,6 +109,7 @@ public final class EndpointResolver {
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NORMAL)
+                .proxy(proxies)
                 .sslContext(sslContext(h))
                 .build());
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Map;
 import jcri.image.RegistryHost;
@@ -19,26 +20,26 @@ class EndpointResolverTest {
     @Test
     void mirrorsComeFirstThenTheHostOverHttps() {
         var resolver = new EndpointResolver(Map.of("quay.io",
-                new RegistryHost(List.of("mirror.local:5000", "http://cache.local/some/path"), null, null, null)));
+                new RegistryHost(List.of("mirror.local:5000", "http://cache.local/some/path"), null, null, null)), HttpClient.Builder.NO_PROXY);
         assertEquals(List.of("https://mirror.local:5000 mirror", "http://cache.local mirror", "https://quay.io"),
                 describe(resolver.endpoints("quay.io")));
     }
 
     @Test
     void dockerHubIsReachedAtItsRegistryHost() {
-        assertEquals(List.of("https://registry-1.docker.io"), describe(new EndpointResolver(Map.of()).endpoints("docker.io")));
+        assertEquals(List.of("https://registry-1.docker.io"), describe(new EndpointResolver(Map.of(), HttpClient.Builder.NO_PROXY).endpoints("docker.io")));
     }
 
     @Test
     void plainHttpIsOnlyForHostsConfiguredSo() {
-        var resolver = new EndpointResolver(Map.of("reg.lan:5000", new RegistryHost(null, true, null, null)));
+        var resolver = new EndpointResolver(Map.of("reg.lan:5000", new RegistryHost(null, true, null, null)), HttpClient.Builder.NO_PROXY);
         assertEquals(List.of("http://reg.lan:5000"), describe(resolver.endpoints("reg.lan:5000")));
         assertEquals(List.of("https://other.lan:5000"), describe(resolver.endpoints("other.lan:5000")));
     }
 
     @Test
     void anUnconfiguredLoopbackRegistryIsProbedOverHttpsUntilThatFails() {
-        var resolver = new EndpointResolver(Map.of());
+        var resolver = new EndpointResolver(Map.of(), HttpClient.Builder.NO_PROXY);
         assertEquals(List.of("https://localhost:5000 probe", "http://localhost:5000"), describe(resolver.endpoints("localhost:5000")));
         resolver.probeFailed("localhost:5000");
         assertEquals(List.of("http://localhost:5000"), describe(resolver.endpoints("localhost:5000")));
@@ -58,7 +59,7 @@ class EndpointResolverTest {
 
     @Test
     void hostsWithTheSameSettingsShareOneHttpClient() {
-        var resolver = new EndpointResolver(Map.of("a.io", new RegistryHost(null, null, true, null)));
+        var resolver = new EndpointResolver(Map.of("a.io", new RegistryHost(null, null, true, null)), HttpClient.Builder.NO_PROXY);
         var insecure = resolver.endpoints("a.io").getFirst().client();
         assertSame(resolver.endpoints("b.io").getFirst().client(), resolver.endpoints("c.io").getFirst().client());
         assertNotSame(insecure, resolver.endpoints("b.io").getFirst().client(), "insecure_skip_verify gets its own TLS context");
@@ -66,7 +67,7 @@ class EndpointResolverTest {
 
     @Test
     void newSettingsApplyToTheNextResolutionAndForgetWhatTheOldTaught() {
-        var resolver = new EndpointResolver(Map.of("a.io", new RegistryHost(null, null, true, null)));
+        var resolver = new EndpointResolver(Map.of("a.io", new RegistryHost(null, null, true, null)), HttpClient.Builder.NO_PROXY);
         var before = resolver.endpoints("b.io").getFirst().client();
         resolver.probeFailed("localhost:5000");
         resolver.configure(Map.of("a.io", new RegistryHost(List.of("mirror.local"), null, null, null)));
