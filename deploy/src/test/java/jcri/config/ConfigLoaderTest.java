@@ -196,6 +196,15 @@ class ConfigLoaderTest {
         assertEquals(0, images.pullTimeoutSeconds(), "no pull timeout");
         assertEquals("", images.sandboxImage());
         assertEquals(java.util.Map.of(), images.registries());
+        assertEquals("/etc/jcri/auth.json", images.authFile());
+    }
+
+    @Test
+    void authFileIsAnAbsolutePathOrEmpty() {
+        assertEquals("/srv/auth.json", loader.parse("[images]\nauth_file = \"/srv/auth.json\"\n", "t.toml").images().authFile());
+        assertEquals("", loader.parse("[images]\nauth_file = \"\"\n", "t.toml").images().authFile(), "\"\" turns it off");
+        assertEquals("t.toml: in 'images': auth_file must be an absolute path or \"\" (got 'auth.json')",
+                refused("[images]\nauth_file = \"auth.json\"\n"));
     }
 
     @Test

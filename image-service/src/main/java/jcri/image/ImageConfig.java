@@ -12,6 +12,7 @@ import java.util.Map;
  * @param pullTimeoutSeconds a pull still running after this long is cancelled (0 = no limit)
  * @param sandboxImage an image kept pinned (never garbage-collected) for pods that use one
  * @param registries settings per registry host ("host" or "host:port")
+ * @param authFile a Docker {@code config.json} whose credentials serve pulls that bring none ("" = none)
  */
 public record ImageConfig(
         Integer maxConcurrentDownloads,
@@ -19,7 +20,8 @@ public record ImageConfig(
         Integer maxExpansionRatio,
         Integer pullTimeoutSeconds,
         String sandboxImage,
-        Map<String, RegistryHost> registries) {
+        Map<String, RegistryHost> registries,
+        String authFile) {
 
     public ImageConfig {
         maxConcurrentDownloads = positive("max_concurrent_downloads", maxConcurrentDownloads, 3);
@@ -34,11 +36,18 @@ public record ImageConfig(
         }
         sandboxImage = sandboxImage == null ? "" : sandboxImage;
         registries = registries == null ? Map.of() : Map.copyOf(registries);
+        authFile = authFile == null ? DEFAULT_AUTH_FILE : authFile;
+        if (!authFile.isEmpty() && !authFile.startsWith("/")) {
+            throw new IllegalArgumentException("auth_file must be an absolute path or \"\" (got '" + authFile + "')");
+        }
     }
+
+    /** Where node-wide registry credentials are looked for unless {@code auth_file} says otherwise. */
+    public static final String DEFAULT_AUTH_FILE = "/etc/jcri/auth.json";
 
     /** All defaults. */
     public static ImageConfig defaults() {
-        return new ImageConfig(null, null, null, null, null, null);
+        return new ImageConfig(null, null, null, null, null, null, null);
     }
 
     private static int positive(String key, Integer value, int fallback) {

@@ -40,6 +40,7 @@ public final class ImageManager implements ImageLookup {
     private final Duration pullTimeout;
     private final String sandboxImage;
     private final SnapshotUsers users;
+    private final jcri.image.registry.AuthFile authFile;
     private final Map<String, CompletableFuture<ImageRecord>> inFlight = new ConcurrentHashMap<>();
     /** Pulls hold the read side, garbage collection the write side, so GC never deletes what a pull is using. */
     private final ReentrantReadWriteLock gcLock = new ReentrantReadWriteLock();
@@ -59,7 +60,7 @@ public final class ImageManager implements ImageLookup {
                         config.maxExpansionRatio())), config.maxConcurrentDownloads(), metrics,
                 jcri.steps.Steps.of(registry));
         var manager = new ImageManager(new ImageStore(root.resolve("images")), content, snapshots, puller, metrics,
-                Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage(), users);
+                Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage(), users, new jcri.image.registry.AuthFile(config.authFile()));
         manager.collectGarbage();
         return manager;
     }
@@ -84,7 +85,7 @@ public final class ImageManager implements ImageLookup {
     }
 
     ImageManager(ImageStore images, ContentStore content, Snapshotter snapshots, ImagePuller puller, PullMetrics metrics,
-                 Duration pullTimeout, String sandboxImage, SnapshotUsers users) {
+                 Duration pullTimeout, String sandboxImage, SnapshotUsers users, jcri.image.registry.AuthFile authFile) {
         this.images = images;
         this.content = content;
         this.snapshots = snapshots;
@@ -93,19 +94,22 @@ public final class ImageManager implements ImageLookup {
         this.pullTimeout = pullTimeout;
         this.sandboxImage = sandboxImage;
         this.users = users;
+        this.authFile = authFile;
     }
 
     /**
      * Pulls {@code reference} and returns the image. Concurrent pulls of the same reference share
-     * one download; interrupting the caller (a cancelled RPC) or the pull timeout stops it.
+     * one download; interrupting the caller (a cancelled RPC) or the pull timeout stops it. Anonymous {@code given}
+     * credentials are replaced by those the node-wide auth file holds for the registry, if any.
      */
-    public LocalImage pull(String reference, Credentials credentials) throws InterruptedException {
+    public LocalImage pull(String reference, Credentials given) throws InterruptedException {
         ImageReference ref;
         try {
             ref = ImageReference.parse(reference);
         } catch (InvalidReferenceException e) {
             throw CriException.invalid("%s", e.getMessage());
         }
+        var credentials = given.anonymous() ? authFile.credentialsFor(ref.domain()) : given;
         var mine = new CompletableFuture<ImageRecord>();
         var shared = inFlight.putIfAbsent(ref.toString(), mine);
         if (shared != null) {

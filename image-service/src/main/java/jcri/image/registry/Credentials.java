@@ -38,6 +38,11 @@ public record Credentials(String username, String password, String identityToken
         return new Credentials(username, password, identityToken, registryToken);
     }
 
+    /** True when nothing at all is presented. */
+    public boolean anonymous() {
+        return equals(ANONYMOUS);
+    }
+
     public boolean hasPassword() {
         return !username.isEmpty();
     }
