@@ -42,6 +42,13 @@ public final class JcridProcess implements AutoCloseable {
         return process;
     }
 
+    /** Like {@link #start(Path, String)}, with more environment variables (e.g. {@code HTTP_PROXY}). */
+    public static JcridProcess start(Path dir, String extraToml, Map<String, String> environment) throws IOException, InterruptedException {
+        var process = launch(dir, extraToml, false, List.of(), environment);
+        process.awaitSocket(Duration.ofSeconds(30));
+        return process;
+    }
+
     /** Starts jcrid without waiting for its socket. */
     public static JcridProcess launch(Path dir, String extraToml) throws IOException {
         return launch(dir, extraToml, false);

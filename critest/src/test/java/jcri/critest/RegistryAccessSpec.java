@@ -1,0 +1,73 @@
+package jcri.critest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Base64;
+import java.util.Map;
+import jcri.api.v1.ImageSpec;
+import jcri.api.v1.PullImageRequest;
+import jcri.image.testing.ForwardProxy;
+import jcri.image.testing.RegistryFixture;
+import jcri.image.testing.TestImages;
+import org.junit.jupiter.api.Test;
+
+/** How a jcrid of the spec's own reaches registries: through the proxy of its environment, with the node's auth file. */
+class RegistryAccessSpec {
+    private static String pull(CriClient cri, String reference) {
+        return cri.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build()).getImageRef();
+    }
+
+    @Test
+    void pullsThroughTheHttpProxyOfItsEnvironment() throws Exception {
+        var built = TestImages.busyboxBuilder().label("spec", "proxied").build();
+        TestRegistry.push("critest/proxied", "v1", built);
+        var port = Integer.parseInt(TestRegistry.get().host().substring(TestRegistry.get().host().lastIndexOf(':') + 1));
+        // only the proxy knows this name (it sends it to the loopback registry), so a pull can only succeed through it
+        var domain = "registry.proxied.test:" + port;
+        try (var proxy = new ForwardProxy(Map.of("registry.proxied.test", port));
+             var jcrid = JcridProcess.start(Scratch.dir("critest-proxy-"),
+                     "[images.registries.\"" + domain + "\"]\nplain_http = true\n", Map.of("HTTP_PROXY", proxy.url(), "NO_PROXY", "example.com"));
+             var cri = new CriClient(jcrid.endpoint())) {
+            assertEquals(built.id(), pull(cri, domain + "/critest/proxied:v1"));
+            assertFalse(proxy.requests().isEmpty());
+            assertTrue(proxy.requests().stream().allMatch(r -> r.startsWith("GET http://" + domain + "/v2/critest/proxied/")),
+                    proxy.requests().toString());
+            assertTrue(jcrid.log().contains("registry connections use proxies from the environment: https direct, http 127.0.0.1"),
+                    jcrid.log());
+            int before = proxy.requests().size();
+            assertEquals(built.id(), pull(cri, TestRegistry.push("critest/proxied", "v2", built)), "a loopback registry is reached directly");
+            assertEquals(before, proxy.requests().size());
+        }
+    }
+
+    @Test
+    void usesTheNodeAuthFileWhenAPullBringsNoCredentials() throws Exception {
+        var built = TestImages.busyboxBuilder().label("spec", "auth-file").build();
+        var dir = Scratch.dir("critest-authfile-");
+        try (var secured = RegistryFixture.startWithBasicAuth(dir.resolve("registry"), "dave", "d4ve-pw")) {
+            secured.push("private/app", "v1", built);
+            var reference = secured.host() + "/private/app:v1";
+            var authFile = dir.resolve("auth.json");
+            try (var jcrid = JcridProcess.start(dir.resolve("jcrid"), "[images]\nauth_file = \"" + authFile + "\"\n");
+                 var cri = new CriClient(jcrid.endpoint())) {
+                var anonymous = assertThrows(StatusRuntimeException.class, () -> pull(cri, reference));
+                assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode(), anonymous.getMessage());
+                var auth = Base64.getEncoder().encodeToString("dave:d4ve-pw".getBytes(StandardCharsets.UTF_8));
+                Files.writeString(authFile, "{\"auths\":{\"" + secured.host() + "\":{\"auth\":\"" + auth + "\"}}}");
+                assertEquals(built.id(), pull(cri, reference), "the file written after start serves the next pull");
+                Files.writeString(authFile, "{\"auths\":");
+                var broken = assertThrows(StatusRuntimeException.class, () -> pull(cri, reference + "-missing"));
+                assertEquals(Status.Code.FAILED_PRECONDITION, broken.getStatus().getCode(), broken.getMessage());
+                assertTrue(broken.getMessage().contains("auth file " + authFile + " (images.auth_file) cannot be read as JSON"),
+                        broken.getMessage());
+            }
+        }
+    }
+}
