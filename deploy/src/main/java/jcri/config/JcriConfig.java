@@ -48,7 +48,7 @@ public record JcriConfig(
         var i = images;
         return new JcriConfig(root, state, socket, other.logLevel, runtime, cni, streaming, metrics,
                 new ImageConfig(i.maxConcurrentDownloads(), i.maxLayerUnpackedBytes(), i.maxExpansionRatio(), i.pullTimeoutSeconds(),
-                        i.sandboxImage(), other.images.registries(), i.authFile()), cdi);
+                        i.sandboxImage(), other.images.registries(), i.authFile(), i.configPath()), cdi);
     }
 
     /** The embedded defaults. */

@@ -197,6 +197,7 @@ class ConfigLoaderTest {
         assertEquals("", images.sandboxImage());
         assertEquals(java.util.Map.of(), images.registries());
         assertEquals("/etc/jcri/auth.json", images.authFile());
+        assertEquals("/etc/jcri/certs.d", images.configPath());
     }
 
     @Test
@@ -205,6 +206,9 @@ class ConfigLoaderTest {
         assertEquals("", loader.parse("[images]\nauth_file = \"\"\n", "t.toml").images().authFile(), "\"\" turns it off");
         assertEquals("t.toml: in 'images': auth_file must be an absolute path or \"\" (got 'auth.json')",
                 refused("[images]\nauth_file = \"auth.json\"\n"));
+        assertEquals("", loader.parse("[images]\nconfig_path = \"\"\n", "t.toml").images().configPath());
+        assertEquals("t.toml: in 'images': config_path must be an absolute path or \"\" (got 'certs.d')",
+                refused("[images]\nconfig_path = \"certs.d\"\n"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.Map;
  * @param sandboxImage an image kept pinned (never garbage-collected) for pods that use one
  * @param registries settings per registry host ("host" or "host:port")
  * @param authFile a Docker {@code config.json} whose credentials serve pulls that bring none ("" = none)
+ * @param configPath a containerd {@code certs.d} directory of {@code <host>/hosts.toml} files ("" = none)
  */
 public record ImageConfig(
         Integer maxConcurrentDownloads,
@@ -21,7 +22,8 @@ public record ImageConfig(
         Integer pullTimeoutSeconds,
         String sandboxImage,
         Map<String, RegistryHost> registries,
-        String authFile) {
+        String authFile,
+        String configPath) {
 
     public ImageConfig {
         maxConcurrentDownloads = positive("max_concurrent_downloads", maxConcurrentDownloads, 3);
@@ -36,18 +38,29 @@ public record ImageConfig(
         }
         sandboxImage = sandboxImage == null ? "" : sandboxImage;
         registries = registries == null ? Map.of() : Map.copyOf(registries);
-        authFile = authFile == null ? DEFAULT_AUTH_FILE : authFile;
-        if (!authFile.isEmpty() && !authFile.startsWith("/")) {
-            throw new IllegalArgumentException("auth_file must be an absolute path or \"\" (got '" + authFile + "')");
-        }
+        authFile = absoluteOrEmpty("auth_file", authFile, DEFAULT_AUTH_FILE);
+        configPath = absoluteOrEmpty("config_path", configPath, DEFAULT_CONFIG_PATH);
     }
 
     /** Where node-wide registry credentials are looked for unless {@code auth_file} says otherwise. */
     public static final String DEFAULT_AUTH_FILE = "/etc/jcri/auth.json";
 
+    /** Where containerd-style {@code hosts.toml} files are looked for unless {@code config_path} says otherwise. */
+    public static final String DEFAULT_CONFIG_PATH = "/etc/jcri/certs.d";
+
     /** All defaults. */
     public static ImageConfig defaults() {
-        return new ImageConfig(null, null, null, null, null, null, null);
+        return new ImageConfig(null, null, null, null, null, null, null, null);
+    }
+
+    private static String absoluteOrEmpty(String key, String value, String fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.isEmpty() && !value.startsWith("/")) {
+            throw new IllegalArgumentException(key + " must be an absolute path or \"\" (got '" + value + "')");
+        }
+        return value;
     }
 
     private static int positive(String key, Integer value, int fallback) {

@@ -54,7 +54,8 @@ public final class ImageManager implements ImageLookup {
         var content = new ContentStore(root.resolve("content"));
         var snapshots = new jcri.snapshot.OverlaySnapshotter(root.resolve("snapshots"));
         var metrics = new PullMetrics(registry);
-        var puller = new ImagePuller(new jcri.image.registry.EndpointResolver(config.registries(), proxies()), new jcri.image.registry.TokenCache(),
+        var puller = new ImagePuller(new jcri.image.registry.EndpointResolver(config.registries(), proxies(),
+                new jcri.image.registry.HostsDirectory(config.configPath())), new jcri.image.registry.TokenCache(),
                 new jcri.image.registry.ManifestFetcher(jcri.image.registry.PlatformMatcher.node()), content, snapshots,
                 new jcri.image.unpack.LayerApplier(new jcri.image.unpack.LayerApplier.Limits(config.maxLayerUnpackedBytes(),
                         config.maxExpansionRatio())), config.maxConcurrentDownloads(), metrics,

@@ -52,7 +52,7 @@ class ImagePullIT {
     @BeforeEach
     void open() throws Exception {
         root = Files.createTempDirectory(work, "r");
-        images = open(new ImageConfig(2, 256L << 20, 50, 0, "", Map.of(), ""));
+        images = open(new ImageConfig(2, 256L << 20, 50, 0, "", Map.of(), "", ""));
     }
 
     private ImageManager open(ImageConfig config) {
@@ -241,7 +241,7 @@ class ImagePullIT {
 
     @Test
     void decompressionBombStopsEarlyAndLeavesNoSnapshot() throws Exception {
-        images = open(new ImageConfig(2, 96L << 20, 10, 0, "", Map.of(), ""));
+        images = open(new ImageConfig(2, 96L << 20, 10, 0, "", Map.of(), "", ""));
         pushZeros();
         long started = System.nanoTime();
         var e = assertThrows(CriException.class, () -> images.pull(ref("test/zeros", "v1"), Credentials.ANONYMOUS));
@@ -274,7 +274,7 @@ class ImagePullIT {
             secured.push("private/file", "v1", TestImages.busybox());
             var reference = secured.host() + "/private/file:v1";
             var authFile = work.resolve("auth-" + root.getFileName() + ".json");
-            images = open(new ImageConfig(2, null, null, 0, "", Map.of(), authFile.toString()));
+            images = open(new ImageConfig(2, null, null, 0, "", Map.of(), authFile.toString(), ""));
             var missing = assertThrows(CriException.class, () -> images.pull(reference, Credentials.ANONYMOUS));
             assertEquals(Status.Code.UNAUTHENTICATED, missing.code(), "no file yet: anonymous");
             var auth = java.util.Base64.getEncoder().encodeToString("carol:s3cret".getBytes(StandardCharsets.UTF_8));
@@ -311,7 +311,7 @@ class ImagePullIT {
         registry.push("library/mirrored", "v1", TestImages.busybox());
         var upstream = "localhost:1"; // nothing listens there: only the mirror can answer
         images = open(new ImageConfig(2, null, null, 0, "", Map.of(upstream,
-                new RegistryHost(List.of("http://" + registry.host()), true, null, null)), ""));
+                new RegistryHost(List.of("http://" + registry.host()), true, null, null)), "", ""));
         var image = images.pull(upstream + "/library/mirrored:v1", Credentials.ANONYMOUS);
         assertEquals(TestImages.busybox().id(), image.id());
         assertEquals(List.of(upstream + "/library/mirrored:v1"), image.repoTags(), "recorded under the name asked for");
@@ -319,7 +319,7 @@ class ImagePullIT {
 
     @Test
     void aTimedOutPullStopsAndLeavesNothing() throws Exception {
-        images = open(new ImageConfig(1, 64L << 30, 100_000, 1, "", Map.of(), ""));
+        images = open(new ImageConfig(1, 64L << 30, 100_000, 1, "", Map.of(), "", ""));
         pushZeros();
         long started = System.nanoTime();
         var e = assertThrows(CriException.class, () -> images.pull(ref("test/zeros", "v1"), Credentials.ANONYMOUS));
@@ -351,7 +351,7 @@ class ImagePullIT {
                 assertEquals(built.id(), pull.get().id());
             }
         }
-        var reopened = open(new ImageConfig(null, null, null, null, "", Map.of(), ""));
+        var reopened = open(new ImageConfig(null, null, null, null, "", Map.of(), "", ""));
         var image = reopened.find(ref("test/shared", "v1")).orElseThrow();
         assertEquals(built.id(), image.id());
         assertEquals(2, reopened.snapshotter().list().size());
@@ -368,14 +368,14 @@ class ImagePullIT {
         var built = ImageBuilder.oci().layer(new LayerBuilder().file("a", "1"), Compression.GZIP)
                 .layer(new LayerBuilder().file("b", "2"), Compression.GZIP).build();
         registry.push("test/volume", "v1", built);
-        images = ImageManager.open(root, new ImageConfig(2, null, null, 0, "", Map.of(), ""), new SimpleMeterRegistry(),
+        images = ImageManager.open(root, new ImageConfig(2, null, null, 0, "", Map.of(), "", ""), new SimpleMeterRegistry(),
                 snapshot -> snapshot.key().startsWith("vol-") ? java.util.Optional.of("volume " + snapshot.key()) : java.util.Optional.empty());
         var image = images.pull(ref("test/volume", "v1"), Credentials.ANONYMOUS);
         images.snapshotter().view("vol-1", image.chainId());
         var e = assertThrows(CriException.class, () -> images.remove(image.id()));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.code(), e.getMessage());
         assertTrue(e.getMessage().contains("volume vol-1"), e.getMessage());
-        var unguarded = open(new ImageConfig(2, null, null, 0, "", Map.of(), ""));
+        var unguarded = open(new ImageConfig(2, null, null, 0, "", Map.of(), "", ""));
         unguarded.remove(image.id());
         assertTrue(unguarded.find(image.id()).isEmpty());
         assertEquals(3, unguarded.snapshotter().list().size(), "garbage collection keeps both layers under the view");

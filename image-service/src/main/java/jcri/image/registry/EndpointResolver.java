@@ -1,52 +1,42 @@
 package jcri.image.registry;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ProxySelector;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import jcri.image.RegistryHost;
 import jcri.image.ref.ImageReference;
 
 /**
- * Turns a registry host into the endpoints to try, in order: configured mirrors, then the host
- * itself. The host is reached over HTTPS unless configured {@code plain_http}; a loopback host
- * without config is tried over HTTPS and then plain HTTP, as Docker allows for local registries. Connections go
- * through the proxy the given {@link ProxySelector} picks (see {@link EnvironmentProxySelector}). The settings can be
- * replaced while pulls run ({@link #configure}): a pull uses those it started with.
+ * Turns a registry host into the endpoints to try, in order. A containerd {@code hosts.toml} for the host (see
+ * {@link HostsDirectory}), read at each call, wins: its {@code [host]} mirrors, then its server. Otherwise the
+ * {@code [images.registries]} table: configured mirrors, then the host itself, over HTTPS unless configured
+ * {@code plain_http}; a loopback host without config is tried over HTTPS and then plain HTTP, as Docker allows for
+ * local registries. Connections go through the proxy the given {@link ProxySelector} picks (see
+ * {@link EnvironmentProxySelector}). The table can be replaced while pulls run ({@link #configure}): a pull uses the
+ * one it started with.
  */
 public final class EndpointResolver {
     private static final RegistryHost NO_CONFIG = new RegistryHost(null, null, null, null);
     private volatile Map<String, RegistryHost> hosts;
-    private final Map<RegistryHost, HttpClient> clients = new ConcurrentHashMap<>();
+    private final ProxySelector proxies;
+    private final HostsDirectory hostsDirectory;
+    private final Map<TlsSettings, HttpClient> clients = new ConcurrentHashMap<>();
     /** Loopback hosts whose HTTPS probe failed: they are asked over plain HTTP directly from then on. */
     private final Set<String> plainHttpHosts = ConcurrentHashMap.newKeySet();
 
-    private final ProxySelector proxies;
-
-    /** Resolves with {@code hosts}; every connection asks {@code proxies} whether to go through a proxy. */
-    public EndpointResolver(Map<String, RegistryHost> hosts, ProxySelector proxies) {
+    /** Resolves with {@code hosts} and {@code hostsDirectory}; every connection asks {@code proxies} whether to use a proxy. */
+    public EndpointResolver(Map<String, RegistryHost> hosts, ProxySelector proxies, HostsDirectory hostsDirectory) {
         this.hosts = Map.copyOf(hosts);
         this.proxies = proxies;
+        this.hostsDirectory = hostsDirectory;
     }
 
     /**
@@ -60,6 +50,17 @@ public final class EndpointResolver {
     }
 
     public List<Endpoint> endpoints(String domain) {
+        var authority = domain.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : domain;
+        var file = hostsDirectory.find(domain, URI.create("https://" + authority));
+        if (file.isPresent()) {
+            var endpoints = new ArrayList<Endpoint>();
+            for (var host : file.get().hosts()) {
+                endpoints.add(new Endpoint(host.base(), client(host.tls()), true, false, host.pull(), host.resolve()));
+            }
+            var server = file.get().server();
+            endpoints.add(new Endpoint(server.base(), client(server.tls()), false, false, server.pull(), server.resolve()));
+            return endpoints;
+        }
         var hosts = this.hosts;
         var configured = hosts.get(domain);
         var host = configured == null ? NO_CONFIG : configured;
@@ -67,18 +68,18 @@ public final class EndpointResolver {
         for (var mirror : host.mirrors()) {
             var uri = URI.create(mirror.contains("://") ? mirror : "https://" + mirror);
             var mirrorHost = hosts.getOrDefault(uri.getAuthority(), NO_CONFIG);
-            endpoints.add(new Endpoint(URI.create(uri.getScheme() + "://" + uri.getAuthority()), client(mirrorHost), true, false));
+            endpoints.add(new Endpoint(URI.create(uri.getScheme() + "://" + uri.getAuthority()), client(tls(mirrorHost)), true, false));
         }
-        var authority = domain.equals(ImageReference.DOCKER_HUB) ? "registry-1.docker.io" : domain;
+        var client = client(tls(host));
         if (host.plainHttp()) {
-            endpoints.add(new Endpoint(URI.create("http://" + authority), client(host), false, false));
+            endpoints.add(new Endpoint(URI.create("http://" + authority), client, false, false));
         } else if (configured == null && isLoopback(domain)) {
             if (!plainHttpHosts.contains(domain)) {
-                endpoints.add(new Endpoint(URI.create("https://" + authority), client(host), false, true));
+                endpoints.add(new Endpoint(URI.create("https://" + authority), client, false, true));
             }
-            endpoints.add(new Endpoint(URI.create("http://" + authority), client(host), false, false));
+            endpoints.add(new Endpoint(URI.create("http://" + authority), client, false, false));
         } else {
-            endpoints.add(new Endpoint(URI.create("https://" + authority), client(host), false, false));
+            endpoints.add(new Endpoint(URI.create("https://" + authority), client, false, false));
         }
         return endpoints;
     }
@@ -104,68 +105,17 @@ public final class EndpointResolver {
         }
     }
 
-    private HttpClient client(RegistryHost host) {
-        return clients.computeIfAbsent(host, h -> HttpClient.newBuilder()
+    private static TlsSettings tls(RegistryHost host) {
+        return new TlsSettings(host.insecureSkipVerify(), host.caFile().isEmpty() ? List.of() : List.of(host.caFile()), List.of());
+    }
+
+    private HttpClient client(TlsSettings tls) {
+        return clients.computeIfAbsent(tls, t -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .proxy(proxies)
-                .sslContext(sslContext(h))
+                .sslContext(t.context())
                 .build());
-    }
-
-    private static SSLContext sslContext(RegistryHost host) {
-        try {
-            if (host.insecureSkipVerify()) {
-                var context = SSLContext.getInstance("TLS");
-                context.init(null, new TrustManager[] {new TrustAll()}, null);
-                return context;
-            }
-            if (host.caFile().isEmpty()) {
-                return SSLContext.getDefault();
-            }
-            var store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            var defaults = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            defaults.init((KeyStore) null);
-            int n = 0;
-            for (var tm : defaults.getTrustManagers()) {
-                if (tm instanceof X509TrustManager x509) {
-                    for (var cert : x509.getAcceptedIssuers()) {
-                        store.setCertificateEntry("default-" + n++, cert);
-                    }
-                }
-            }
-            try (InputStream in = Files.newInputStream(Path.of(host.caFile()))) {
-                for (var cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                    store.setCertificateEntry("ca-" + n++, cert);
-                }
-            }
-            var factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            var context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read CA file " + host.caFile(), e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS for a registry: " + e.getMessage(), e);
-        }
-    }
-
-    /** Accepts every certificate: only for hosts configured {@code insecure_skip_verify}. */
-    private static final class TrustAll implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
     }
 }

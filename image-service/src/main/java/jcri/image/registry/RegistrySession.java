@@ -24,7 +24,7 @@ public final class RegistrySession {
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     private final List<Endpoint> endpoints;
-    /** The endpoint that answered last; later requests of the pull go there first. */
+    /** The endpoint that answered after others before it failed; later requests of the pull that it may serve go there first. */
     private volatile Endpoint preferred;
     private final String registry;
     private final String repository;
@@ -55,15 +55,17 @@ public final class RegistrySession {
     public HttpResponse<InputStream> get(String path, String accept, String what) throws IOException, InterruptedException {
         Exception last = null;
         var failures = new ArrayList<String>();
-        var order = new ArrayList<>(endpoints);
-        if (preferred != null) {
+        var order = new ArrayList<>(endpoints.stream().filter(e -> e.serves(path)).toList());
+        if (preferred != null && order.contains(preferred)) {
             order.remove(preferred);
             order.addFirst(preferred);
         }
         for (var endpoint : order) {
             try {
                 var response = getFrom(endpoint, path, accept);
-                preferred = endpoint;
+                if (!failures.isEmpty()) {
+                    preferred = endpoint;
+                }
                 if (response.statusCode() == 404) {
                     response.body().close();
                     last = CriException.notFound("%s not found in %s/%s", what, registry, repository);

@@ -67,7 +67,7 @@ class ImageServiceHandlerTest {
                 List.of("docker.io/library/busybox@sha256:" + "b".repeat(64)), 2_000_000, List.of(BUSYBOX), List.of(), spec("1000:1000")));
         store.add(new ImageRecord(NGINX, List.of("docker.io/library/nginx:latest"), List.of(), 50_000_000, List.of(NGINX),
                 List.of(), spec("nginx")));
-        var manager = ImageManager.open(root, new ImageConfig(null, null, null, null, "busybox:1.36", null, ""), new SimpleMeterRegistry(), SnapshotUsers.NONE);
+        var manager = ImageManager.open(root, new ImageConfig(null, null, null, null, "busybox:1.36", null, "", ""), new SimpleMeterRegistry(), SnapshotUsers.NONE);
         handler = new ImageServiceHandler(manager, root);
     }
 

@@ -36,7 +36,7 @@ class ProxiedSessionTest {
     }
 
     private String get(String domain, RegistryHost host, Map<String, String> environment) throws Exception {
-        var resolver = new EndpointResolver(Map.of(domain, host), EnvironmentProxySelector.from(environment));
+        var resolver = new EndpointResolver(Map.of(domain, host), EnvironmentProxySelector.from(environment), new HostsDirectory(""));
         var session = new RegistrySession(resolver.endpoints(domain), domain, "lib/app", Credentials.ANONYMOUS, new TokenCache(), d -> { });
         try (var body = session.get("manifests/v1", "", "manifest").body()) {
             return new String(body.readAllBytes(), StandardCharsets.UTF_8);
