@@ -13,12 +13,17 @@ import java.util.Base64;
 import java.util.Map;
 import jcri.api.v1.ImageSpec;
 import jcri.api.v1.PullImageRequest;
+import jcri.image.testing.ClientCertificateMirror;
 import jcri.image.testing.ForwardProxy;
 import jcri.image.testing.RegistryFixture;
+import jcri.image.testing.TestCertificates;
 import jcri.image.testing.TestImages;
 import org.junit.jupiter.api.Test;
 
-/** How a jcrid of the spec's own reaches registries: through the proxy of its environment, with the node's auth file. */
+/**
+ * How a jcrid of the spec's own reaches registries: through the proxy of its environment, with the node's auth file, and
+ * through the mirror a containerd {@code hosts.toml} names.
+ */
 class RegistryAccessSpec {
     private static String pull(CriClient cri, String reference) {
         return cri.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build()).getImageRef();
@@ -68,6 +73,37 @@ class RegistryAccessSpec {
                 assertTrue(broken.getMessage().contains("auth file " + authFile + " (images.auth_file) cannot be read as JSON"),
                         broken.getMessage());
             }
+        }
+    }
+
+    @Test
+    void aHostsTomlMirrorWithAClientCertificateServesThePullAndEditsApplyAtOnce() throws Exception {
+        var built = TestImages.busyboxBuilder().label("spec", "hosts-toml").build();
+        TestRegistry.push("critest/mirrored", "v1", built);
+        var dir = Scratch.dir("critest-certsd-");
+        var certs = TestCertificates.create(dir.resolve("pki"));
+        // the registry's own server is a loopback port nothing listens on: only the mirror can serve the pull
+        var domain = "upstream.test:5000";
+        var hostDir = Files.createDirectories(dir.resolve("certs.d").resolve(domain));
+        Files.copy(certs.ca(), hostDir.resolve("mirror-ca.pem"));
+        try (var mirror = new ClientCertificateMirror(TestRegistry.get().host(), certs);
+             var jcrid = JcridProcess.start(dir.resolve("jcrid"), "[images]\nconfig_path = \"" + dir.resolve("certs.d") + "\"\n");
+             var cri = new CriClient(jcrid.endpoint())) {
+            var hosts = """
+                    server = "https://127.0.0.1:1"
+
+                    [host."%s"]
+                      capabilities = ["pull", "resolve"]
+                      ca = "mirror-ca.pem"
+                    """.formatted(mirror.url());
+            Files.writeString(hostDir.resolve("hosts.toml"), hosts);
+            var reference = domain + "/critest/mirrored:v1";
+            var refused = assertThrows(StatusRuntimeException.class, () -> pull(cri, reference));
+            assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode(), "no client certificate: " + refused.getMessage());
+            Files.writeString(hostDir.resolve("hosts.toml"), hosts + "  client = [[\"%s\", \"%s\"]]\n"
+                    .formatted(certs.clientCertificate(), certs.clientKey()));
+            assertEquals(built.id(), pull(cri, reference));
+            assertTrue(mirror.requests().contains("/v2/critest/mirrored/manifests/v1"), mirror.requests().toString());
         }
     }
 }

@@ -38,7 +38,7 @@ public record TlsSettings(boolean skipVerify, List<String> caFiles, List<ClientC
     }
 
     /** Builds the context; an unreadable file is an {@link UncheckedIOException} naming it. */
-    SSLContext context() {
+    public SSLContext context() {
         try {
             if (!skipVerify && caFiles.isEmpty() && clients.isEmpty()) {
                 return SSLContext.getDefault();

@@ -4,10 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -71,23 +68,7 @@ public final class TokenAuthProxy implements AutoCloseable {
                 exchange.sendResponseHeaders(401, -1);
                 return;
             }
-            var request = HttpRequest.newBuilder(URI.create("http://" + registry + exchange.getRequestURI()));
-            var accept = exchange.getRequestHeaders().getFirst("Accept");
-            if (accept != null) {
-                request.header("Accept", accept);
-            }
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
-            for (var header : new String[] {"Content-Type", "Docker-Content-Digest"}) {
-                response.headers().firstValue(header).ifPresent(v -> exchange.getResponseHeaders().add(header, v));
-            }
-            exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
-            exchange.getResponseBody().write(response.body());
+            RegistryForwarding.forward(exchange, registry, http);
         }
     }
 
