@@ -53,6 +53,16 @@ class RegistryAccessSpec {
     }
 
     @Test
+    void aProxyItCannotUseStopsTheStartWithTheReason() throws Exception {
+        try (var jcrid = JcridProcess.launch(Scratch.dir("critest-badproxy-"), Map.of("HTTPS_PROXY", "socks5://127.0.0.1:1080"))) {
+            assertTrue(jcrid.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "jcrid must exit");
+            assertEquals(2, jcrid.process().exitValue());
+            assertTrue(jcrid.log().contains("jcrid: cannot start: HTTPS_PROXY uses scheme 'socks5': only http:// proxies are supported"),
+                    jcrid.log());
+        }
+    }
+
+    @Test
     void usesTheNodeAuthFileWhenAPullBringsNoCredentials() throws Exception {
         var built = TestImages.busyboxBuilder().label("spec", "auth-file").build();
         var dir = Scratch.dir("critest-authfile-");

@@ -83,7 +83,7 @@ public final class Jcrid {
             notifier.ready(serving);
             notifier.watchdogInterval().ifPresent(interval ->
                     watchdog.set(Watchdog.start(notifier, interval, new SocketHealth(config.socket()))));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // unusable files or environment (e.g. HTTPS_PROXY)
             started.complete(null); // before exit, whose hooks wait for it
             fail("cannot start: " + e.getMessage());
             return;
