@@ -28,7 +28,8 @@ public final class EndpointResolver {
     private volatile Map<String, RegistryHost> hosts;
     private final ProxySelector proxies;
     private final HostsDirectory hostsDirectory;
-    private final Map<TlsSettings, HttpClient> clients = new ConcurrentHashMap<>();
+    /** One client per TLS setting and version of its files: a replaced CA file or client certificate is read anew. */
+    private final Map<List<Object>, HttpClient> clients = new ConcurrentHashMap<>();
     /** Loopback hosts whose HTTPS probe failed: they are asked over plain HTTP directly from then on. */
     private final Set<String> plainHttpHosts = ConcurrentHashMap.newKeySet();
 
@@ -110,12 +111,12 @@ public final class EndpointResolver {
     }
 
     private HttpClient client(TlsSettings tls) {
-        return clients.computeIfAbsent(tls, t -> HttpClient.newBuilder()
+        return clients.computeIfAbsent(List.of(tls, tls.fileStamps()), key -> HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(15))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .proxy(proxies)
-                .sslContext(t.context())
+                .sslContext(tls.context())
                 .build());
     }
 }

@@ -37,6 +37,24 @@ public record TlsSettings(boolean skipVerify, List<String> caFiles, List<ClientC
         clients = List.copyOf(clients);
     }
 
+    /** The modification times of the files these settings read, so a caller can tell when they were replaced. */
+    List<String> fileStamps() {
+        var files = new java.util.ArrayList<>(caFiles);
+        clients.forEach(c -> {
+            files.add(c.certificateFile());
+            files.add(c.keyFile());
+        });
+        return files.stream().map(TlsSettings::stamp).toList();
+    }
+
+    private static String stamp(String file) {
+        try {
+            return Files.getLastModifiedTime(Path.of(file)).toString();
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
     /** Builds the context; an unreadable file is an {@link UncheckedIOException} naming it. */
     public SSLContext context() {
         try {

@@ -94,4 +94,18 @@ class EndpointResolverTest {
         java.nio.file.Files.writeString(dir.resolve("_default/hosts.toml"), "skip_verify = true\n");
         assertEquals(List.of("https://registry-1.docker.io"), describe(resolver.endpoints("docker.io")), "Docker Hub's server by default");
     }
+
+    @Test
+    void aReplacedCaFileGetsANewClient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        var certs = jcri.image.testing.TestCertificates.create(dir.resolve("pki"));
+        var ca = dir.resolve("quay.io/ca.pem");
+        java.nio.file.Files.createDirectories(ca.getParent());
+        java.nio.file.Files.copy(certs.ca(), ca);
+        java.nio.file.Files.writeString(dir.resolve("quay.io/hosts.toml"), "ca = \"ca.pem\"\n");
+        var resolver = new EndpointResolver(Map.of(), HttpClient.Builder.NO_PROXY, new HostsDirectory(dir.toString()));
+        var first = resolver.endpoints("quay.io").getFirst().client();
+        assertSame(first, resolver.endpoints("quay.io").getFirst().client(), "unchanged files: the same client");
+        java.nio.file.Files.setLastModifiedTime(ca, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        assertNotSame(first, resolver.endpoints("quay.io").getFirst().client(), "a replaced CA file is read again");
+    }
 }
