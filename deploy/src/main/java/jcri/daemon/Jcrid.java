@@ -10,48 +10,50 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import jcri.config.ConfigException;
 import jcri.config.ConfigLoader;
-import jcri.config.JcriConfig;
+import jcri.config.ConfigPrinter;
 import jcri.runtime.info.BuildInfo;
 
-/** jcrid's entry point: {@code jcrid [--config PATH]}. */
+/** jcrid's entry point: {@code jcrid [--config PATH] [config]} (see {@link CommandLine}). */
 public final class Jcrid {
     private Jcrid() {
     }
 
     public static void main(String[] args) throws Exception {
         DaemonLogManager.install();
-        Path configPath = ConfigLoader.DEFAULT_PATH;
-        boolean explicit = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config", "-c" -> {
-                    if (i + 1 == args.length) {
-                        fail("--config needs a path");
-                    }
-                    configPath = Path.of(args[++i]);
-                    explicit = true;
-                }
-                case "--version" -> {
-                    System.out.println("jcrid " + BuildInfo.version());
-                    return;
-                }
-                case "--help", "-h" -> {
-                    System.out.println("usage: jcrid [--config PATH] [--version]\n  default config: " + ConfigLoader.DEFAULT_PATH
-                            + " (optional; every key has a default)");
-                    return;
-                }
-                default -> fail("unknown argument '" + args[i] + "'; usage: jcrid [--config PATH] [--version]");
-            }
-        }
-        JcriConfig config;
+        CommandLine command;
         try {
-            config = new ConfigLoader().load(configPath, explicit);
+            command = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
+        switch (command.action()) {
+            case VERSION -> {
+                System.out.println("jcrid " + BuildInfo.version());
+                return;
+            }
+            case HELP -> {
+                System.out.println(CommandLine.help());
+                return;
+            }
+            case SERVE, PRINT_CONFIG -> { }
+        }
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = new ConfigLoader().load(command.config(), command.explicit());
         } catch (ConfigException e) {
             fail("bad configuration: " + e.getMessage());
             return;
         }
-        Logs.configure(config.logLevel());
+        var config = loaded.config();
+        Logs.configure(config.logLevel(), config.logFormat());
         var log = Logger.getLogger(Jcrid.class.getName());
+        loaded.warnings().forEach(log::warning);
+        if (command.action() == CommandLine.Action.PRINT_CONFIG) {
+            System.out.print(ConfigPrinter.toml(loaded));
+            return;
+        }
+        log.info(() -> "configuration: " + loaded.origin());
         nativeLibrariesUnder(Path.of(config.root()));
         var notifier = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
         var watchdog = new AtomicReference<Watchdog>();
@@ -90,7 +92,7 @@ public final class Jcrid {
         } finally {
             started.complete(daemon);
         }
-        var reload = new ConfigReload(configPath, explicit, config, Logs::level, daemon::configureRegistries);
+        var reload = new ConfigReload(command.config(), command.explicit(), config, Logs::level, Logs::format, daemon::configureRegistries);
         HangupSignal.handle(() -> {
             var outcome = reload.reload();
             notifier.status(outcome.loaded() ? serving : serving + "; " + outcome.summary());
