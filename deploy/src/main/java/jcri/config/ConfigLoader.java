@@ -116,7 +116,7 @@ public final class ConfigLoader {
     private Loaded merge(List<Source> sources, List<Path> files) {
         var warnings = new ArrayList<String>();
         for (var source : sources) {
-            unknownKeys.find(source.tree()).forEach(key -> warnings.add(source.name() + ": " + key));
+            unknownKeys.find(source.tree()).forEach(key -> warnings.add(source.name() + ": " + key.message()));
         }
         try {
             return new Loaded(convert(sources), List.copyOf(files), List.copyOf(warnings));

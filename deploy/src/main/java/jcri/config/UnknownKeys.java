@@ -21,8 +21,8 @@ final class UnknownKeys {
 
     /** One key nothing takes: its dotted path and the keys its table does take. */
     record UnknownKey(String key, List<String> allowed) {
-        @Override
-        public String toString() {
+        /** The warning: {@code unknown key 'runtime.x' ignored; allowed here: cgroup_driver, …}. */
+        String message() {
             return "unknown key '" + key + "' ignored; allowed here: " + String.join(", ", allowed);
         }
     }

@@ -27,17 +27,15 @@ public final class Jcrid {
             fail(e.getMessage());
             return;
         }
-        switch (command.action()) {
-            case VERSION -> {
-                System.out.println("jcrid " + BuildInfo.version());
-                return;
-            }
-            case HELP -> {
-                System.out.println(CommandLine.help());
-                return;
-            }
-            case SERVE, PRINT_CONFIG -> { }
+        if (command.action() == CommandLine.Action.VERSION) {
+            System.out.println("jcrid " + BuildInfo.version());
+            return;
         }
+        if (command.action() == CommandLine.Action.HELP) {
+            System.out.println(CommandLine.help());
+            return;
+        }
+        boolean printOnly = command.action() == CommandLine.Action.PRINT_CONFIG;
         ConfigLoader.Loaded loaded;
         try {
             loaded = new ConfigLoader().load(command.config(), command.explicit());
@@ -46,10 +44,11 @@ public final class Jcrid {
             return;
         }
         var config = loaded.config();
-        Logs.configure(config.logLevel(), config.logFormat());
+        // jcrid config shows the warnings whatever the level: checking a configuration is what it is for
+        Logs.configure(printOnly ? "warn" : config.logLevel(), config.logFormat());
         var log = Logger.getLogger(Jcrid.class.getName());
         loaded.warnings().forEach(log::warning);
-        if (command.action() == CommandLine.Action.PRINT_CONFIG) {
+        if (printOnly) {
             System.out.print(ConfigPrinter.toml(loaded));
             return;
         }
