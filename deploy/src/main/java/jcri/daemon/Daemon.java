@@ -24,6 +24,7 @@ import jcri.api.v1.ImageServiceGrpc;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.config.JcriConfig;
 import jcri.image.ImageManager;
+import jcri.image.RegistryHost;
 import jcri.image.cri.ImageServiceHandler;
 import jcri.runtime.info.PodCidr;
 import jcri.runtime.info.RuntimeConditions;
@@ -74,6 +75,7 @@ final class Daemon implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final CriServer server;
+    private final ImageManager images;
 
     Daemon(JcriConfig config) throws IOException {
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -95,7 +97,7 @@ final class Daemon implements AutoCloseable {
                 Path.of(runtime.handlers().get(runtime.defaultHandler()).path()), Path.of(config.cni().confDir()));
         var root = Path.of(config.root());
         var state = Path.of(config.state());
-        var images = ImageManager.open(root, config.images(), registry,
+        images = ImageManager.open(root, config.images(), registry,
                 snapshot -> ImageVolumes.container(snapshot).map(id -> "image volume of container " + id));
         var imageFamilies = List.<ImageServiceGrpc.AsyncService>of(new ImageServiceHandler(images, root));
 
@@ -187,6 +189,11 @@ final class Daemon implements AutoCloseable {
             throw new IOException("interrupted during recovery", e);
         }
         exitMonitor.start();
+    }
+
+    /** Applies reloaded {@code [images.registries]} settings to the pulls that start from now on. */
+    void configureRegistries(Map<String, RegistryHost> hosts) {
+        images.configureRegistries(hosts);
     }
 
     void awaitTermination() throws InterruptedException {

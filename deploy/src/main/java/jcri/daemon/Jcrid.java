@@ -3,62 +3,69 @@ package jcri.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jcri.config.ConfigException;
 import jcri.config.ConfigLoader;
-import jcri.config.JcriConfig;
+import jcri.config.ConfigPrinter;
 import jcri.runtime.info.BuildInfo;
 
-/** jcrid's entry point: {@code jcrid [--config PATH]}. */
+/** jcrid's entry point: {@code jcrid [--config PATH] [config]} (see {@link CommandLine}). */
 public final class Jcrid {
     private Jcrid() {
     }
 
     public static void main(String[] args) throws Exception {
         DaemonLogManager.install();
-        Path configPath = ConfigLoader.DEFAULT_PATH;
-        boolean explicit = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config", "-c" -> {
-                    if (i + 1 == args.length) {
-                        fail("--config needs a path");
-                    }
-                    configPath = Path.of(args[++i]);
-                    explicit = true;
-                }
-                case "--version" -> {
-                    System.out.println("jcrid " + BuildInfo.version());
-                    return;
-                }
-                case "--help", "-h" -> {
-                    System.out.println("usage: jcrid [--config PATH] [--version]\n  default config: " + ConfigLoader.DEFAULT_PATH
-                            + " (optional; every key has a default)");
-                    return;
-                }
-                default -> fail("unknown argument '" + args[i] + "'; usage: jcrid [--config PATH] [--version]");
-            }
-        }
-        JcriConfig config;
+        CommandLine command;
         try {
-            config = new ConfigLoader().load(configPath, explicit);
+            command = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
+        if (command.action() == CommandLine.Action.VERSION) {
+            System.out.println("jcrid " + BuildInfo.version());
+            return;
+        }
+        if (command.action() == CommandLine.Action.HELP) {
+            System.out.println(CommandLine.help());
+            return;
+        }
+        boolean printOnly = command.action() == CommandLine.Action.PRINT_CONFIG;
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = new ConfigLoader().load(command.config(), command.explicit());
         } catch (ConfigException e) {
             fail("bad configuration: " + e.getMessage());
             return;
         }
-        Logs.configure(config.logLevel());
+        var config = loaded.config();
+        // jcrid config shows the warnings whatever the level: checking a configuration is what it is for
+        Logs.configure(printOnly ? "warn" : config.logLevel(), config.logFormat());
         var log = Logger.getLogger(Jcrid.class.getName());
+        loaded.warnings().forEach(log::warning);
+        if (printOnly) {
+            System.out.print(ConfigPrinter.toml(loaded));
+            return;
+        }
+        log.info(() -> "configuration: " + loaded.origin());
         nativeLibrariesUnder(Path.of(config.root()));
+        var notifier = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
+        var watchdog = new AtomicReference<Watchdog>();
         // The hook is in place before anything is made: a SIGTERM during start-up waits for start-up to
         // finish and then undoes it, so no socket, mount or server is left behind.
         var started = new CompletableFuture<Daemon>();
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jcrid-shutdown").unstarted(() -> {
             log.info("shutting down");
+            notifier.stopping("shutting down");
             try {
                 var running = started.join();
                 if (running != null) {
+                    Optional.ofNullable(watchdog.get()).ifPresent(Watchdog::close);
                     running.close();
                     log.info("stopped");
                 }
@@ -68,9 +75,15 @@ public final class Jcrid {
                 DaemonLogManager.close();
             }
         }));
+        HangupSignal.handle(() -> log.info("SIGHUP during start-up: nothing to reload yet"));
+        var serving = "serving CRI on unix://" + config.socket();
         Daemon daemon = null;
         try {
             daemon = new Daemon(config);
+            log.info(() -> "jcrid " + BuildInfo.version() + " " + serving);
+            notifier.ready(serving);
+            notifier.watchdogInterval().ifPresent(interval ->
+                    watchdog.set(Watchdog.start(notifier, interval, new SocketHealth(config.socket()))));
         } catch (IOException e) {
             started.complete(null); // before exit, whose hooks wait for it
             fail("cannot start: " + e.getMessage());
@@ -78,7 +91,11 @@ public final class Jcrid {
         } finally {
             started.complete(daemon);
         }
-        log.info(() -> "jcrid " + BuildInfo.version() + " serving CRI on unix://" + config.socket());
+        var reload = new ConfigReload(command.config(), command.explicit(), config, Logs::level, Logs::format, daemon::configureRegistries);
+        HangupSignal.handle(() -> {
+            var outcome = reload.reload();
+            notifier.status(outcome.loaded() ? serving : serving + "; " + outcome.summary());
+        });
         // Start-up garbage is most of the heap: collect it once so the heap shrinks to what serving needs,
         // but not while the kubelet's first calls after a (re)start are being answered.
         Thread.ofVirtual().name("heap-trim").start(() -> {

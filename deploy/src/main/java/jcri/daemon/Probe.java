@@ -1,12 +1,6 @@
 package jcri.daemon;
 
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.util.concurrent.TimeUnit;
 import jcri.api.v1.ImageFsInfoRequest;
 import jcri.api.v1.ImageServiceGrpc;
@@ -38,10 +32,8 @@ public final class Probe {
             System.exit(2);
         }
         var endpoint = args[args.length - 1];
-        var group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ManagedChannel channel = NettyChannelBuilder
-                .forAddress(new DomainSocketAddress(endpoint.startsWith("unix://") ? endpoint.substring(7) : endpoint))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(group).usePlaintext().build();
+        var local = LocalChannel.open(endpoint);
+        var channel = local.channel();
         try {
             var runtime = RuntimeServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
             var images = ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -62,8 +54,7 @@ public final class Probe {
             System.err.println("jcrid on " + endpoint + " did not answer: " + e.getStatus());
             System.exit(1);
         } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            local.close();
         }
     }
 }

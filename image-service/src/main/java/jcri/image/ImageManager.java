@@ -64,6 +64,11 @@ public final class ImageManager implements ImageLookup {
         return manager;
     }
 
+    /** Uses {@code hosts} as the per-registry settings ({@code [images.registries]}) from the next pull on. */
+    public void configureRegistries(Map<String, RegistryHost> hosts) {
+        puller.configureRegistries(hosts);
+    }
+
     /** The snapshotter that holds the image layers; containers take their writable layers from it too. */
     public Snapshotter snapshotter() {
         return snapshots;

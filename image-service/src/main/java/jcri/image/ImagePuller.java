@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -68,6 +69,11 @@ final class ImagePuller {
         this.applier = applier;
         this.maxConcurrentDownloads = maxConcurrentDownloads;
         this.metrics = metrics;
+    }
+
+    /** Uses {@code hosts} as the per-registry settings from the next pull on. */
+    void configureRegistries(Map<String, RegistryHost> hosts) {
+        endpoints.configure(hosts);
     }
 
     /** Pulls {@code ref}; interrupting the calling thread stops every download and unpack and cleans up. */

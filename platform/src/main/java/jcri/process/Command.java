@@ -40,6 +40,7 @@ public final class Command {
     public static Result run(List<String> args, Map<String, String> env, byte[] stdin, Duration timeout)
             throws IOException, InterruptedException {
         var builder = new ProcessBuilder(args);
+        ServiceManagerVariables.removeFrom(builder.environment());
         builder.environment().putAll(env);
         if (stdin == null) {
             builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import jcri.api.v1.ContainerStatusRequest;
+import jcri.api.v1.ListImagesRequest;
 import jcri.critest.Logs;
 import jcri.critest.Scratch;
 import jcri.critest.TestRegistry;
 import jcri.image.oci.MediaTypes.Compression;
+import jcri.image.testing.ImageBuilder;
 import jcri.image.testing.LayerBuilder;
 import jcri.image.testing.TestImages;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pods of the CRI features of Kubernetes 1.30+ run by kubelet v1.32 on jcri: the kubelet uses a feature only where
- * jcri's {@code Status} advertises it (recursive read-only mounts, the supplemental-groups policy, user namespaces).
+ * jcri's {@code Status} advertises it (recursive read-only mounts, the supplemental-groups policy, user namespaces),
+ * and image volumes.
  */
 class Kubelet132FeaturesSpec {
     private static final Duration START = Duration.ofSeconds(90);
@@ -85,6 +88,26 @@ class Kubelet132FeaturesSpec {
         assertEquals(33, user.path("uid").asInt(), pod.container("main").toPrettyString());
         assertEquals(33, user.path("gid").asInt(), pod.container("main").toPrettyString());
         assertEquals("[33,1234]", user.path("supplementalGroups").toString(), pod.container("main").toPrettyString());
+    }
+
+    /**
+     * An {@code image} volume: the kubelet pulls the volume's image through jcri's ImageService and jcri mounts its
+     * files read-only at the mount path (kubelet 1.32 allows no {@code subPath} there; 1.33 does).
+     */
+    @Test
+    void anImageVolumeShowsTheImagesFilesReadOnly() throws Exception {
+        var content = TestRegistry.push("critest/kubelet-image-volume", "1", ImageBuilder.oci()
+                .layer(new LayerBuilder().file("model.txt", "weights\n").dir("sub").file("sub/inner.txt", "inner\n"), Compression.GZIP).build());
+        node.run("imgvol", KubeletNode.main("cat /vol/model.txt /vol/sub/inner.txt; touch /vol/new 2>&1; echo checked; exec sleep 1000") + """
+                    volumeMounts: [{name: vol, mountPath: /vol}]
+                  volumes: [{name: vol, image: {reference: %s, pullPolicy: IfNotPresent}}]
+                """.formatted(content));
+        var pod = awaitRunning("imgvol");
+        var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> l.contains("checked"), "the volume's files", LOGGED);
+        assertEquals(List.of("weights", "inner", "touch: /vol/new: Read-only file system", "checked"), lines);
+        var images = node.cri().images().listImages(ListImagesRequest.getDefaultInstance()).getImagesList().stream()
+                .flatMap(i -> i.getRepoTagsList().stream()).toList();
+        assertTrue(images.contains(content), "the kubelet pulled the volume's image through jcri: " + images);
     }
 
     /**

@@ -29,20 +29,32 @@ import jcri.image.ref.ImageReference;
 /**
  * Turns a registry host into the endpoints to try, in order: configured mirrors, then the host
  * itself. The host is reached over HTTPS unless configured {@code plain_http}; a loopback host
- * without config is tried over HTTPS and then plain HTTP, as Docker allows for local registries.
+ * without config is tried over HTTPS and then plain HTTP, as Docker allows for local registries. The settings can be
+ * replaced while pulls run ({@link #configure}): a pull uses those it started with.
  */
 public final class EndpointResolver {
     private static final RegistryHost NO_CONFIG = new RegistryHost(null, null, null, null);
-    private final Map<String, RegistryHost> hosts;
+    private volatile Map<String, RegistryHost> hosts;
     private final Map<RegistryHost, HttpClient> clients = new ConcurrentHashMap<>();
     /** Loopback hosts whose HTTPS probe failed: they are asked over plain HTTP directly from then on. */
     private final Set<String> plainHttpHosts = ConcurrentHashMap.newKeySet();
 
     public EndpointResolver(Map<String, RegistryHost> hosts) {
-        this.hosts = hosts;
+        this.hosts = Map.copyOf(hosts);
+    }
+
+    /**
+     * Uses {@code hosts} from the next pull on; what was learnt of the old settings (TLS clients, so CA files are read
+     * again, and loopback hosts that only speak plain HTTP) is forgotten.
+     */
+    public void configure(Map<String, RegistryHost> hosts) {
+        this.hosts = Map.copyOf(hosts);
+        clients.clear();
+        plainHttpHosts.clear();
     }
 
     public List<Endpoint> endpoints(String domain) {
+        var hosts = this.hosts;
         var configured = hosts.get(domain);
         var host = configured == null ? NO_CONFIG : configured;
         var endpoints = new ArrayList<Endpoint>();

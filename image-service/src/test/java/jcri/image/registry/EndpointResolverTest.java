@@ -63,4 +63,15 @@ class EndpointResolverTest {
         assertSame(resolver.endpoints("b.io").getFirst().client(), resolver.endpoints("c.io").getFirst().client());
         assertNotSame(insecure, resolver.endpoints("b.io").getFirst().client(), "insecure_skip_verify gets its own TLS context");
     }
+
+    @Test
+    void newSettingsApplyToTheNextResolutionAndForgetWhatTheOldTaught() {
+        var resolver = new EndpointResolver(Map.of("a.io", new RegistryHost(null, null, true, null)));
+        var before = resolver.endpoints("b.io").getFirst().client();
+        resolver.probeFailed("localhost:5000");
+        resolver.configure(Map.of("a.io", new RegistryHost(List.of("mirror.local"), null, null, null)));
+        assertEquals(List.of("https://mirror.local mirror", "https://a.io"), describe(resolver.endpoints("a.io")));
+        assertEquals(List.of("https://localhost:5000 probe", "http://localhost:5000"), describe(resolver.endpoints("localhost:5000")));
+        assertNotSame(before, resolver.endpoints("b.io").getFirst().client(), "a new client reads CA files again");
+    }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import jcri.api.CriException;
+import jcri.process.ServiceManagerVariables;
 
 /**
  * Starts one {@code conmon} per container. conmon runs {@code <runtime> create}, keeps the
@@ -208,6 +209,7 @@ public final class Conmon {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectErrorStream(true);
+        ServiceManagerVariables.removeFrom(builder.environment());
         var names = List.of("_OCI_SYNCPIPE", "_OCI_ATTACHPIPE", "_OCI_STARTPIPE");
         for (int i = 0; i < fifos.size(); i++) {
             builder.environment().put(names.get(i), String.valueOf(i + 3));

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import jcri.api.CriException;
+import jcri.process.ServiceManagerVariables;
 
 /**
  * A process that holds new namespaces while jcrid pins them: {@code prefix} (which makes the namespaces and execs
@@ -29,7 +30,9 @@ final class NamespaceHolder implements AutoCloseable {
 
     /** Starts the holder and returns once it is ready; INTERNAL with what it printed if it fails or is not ready within {@code timeout}. */
     static NamespaceHolder start(List<String> prefix, String hostname, Duration timeout) throws IOException, InterruptedException {
-        var process = new ProcessBuilder(command(prefix, hostname)).start();
+        var builder = new ProcessBuilder(command(prefix, hostname));
+        ServiceManagerVariables.removeFrom(builder.environment());
+        var process = builder.start();
         var holder = new NamespaceHolder(process, timeout);
         var line = new AtomicReference<String>();
         var error = new AtomicReference<String>("");

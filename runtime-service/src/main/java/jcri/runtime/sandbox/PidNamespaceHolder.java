@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import jcri.api.CriException;
 import jcri.process.ProcessIdentity;
+import jcri.process.ServiceManagerVariables;
 
 /**
  * Holds a pod-level PID namespace: a detached {@code unshare --pid --fork} whose child, pid 1
@@ -43,7 +44,9 @@ public final class PidNamespaceHolder {
         var command = new ArrayList<>(List.of("setsid"));
         userns.ifPresent(file -> command.addAll(List.of("nsenter", "--user=" + file, "--")));
         command.addAll(List.of("unshare", "--pid", "--fork", "--kill-child", init.toString(), "--", "tail", "-f", "/dev/null"));
-        var process = new ProcessBuilder(command)
+        var builder = new ProcessBuilder(command);
+        ServiceManagerVariables.removeFrom(builder.environment());
+        var process = builder
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(podDir.resolve("pid-holder.log").toFile())
