@@ -12,31 +12,34 @@ jcri_build() {
   jcri_step "building jcrid (the first build downloads Maven and the dependencies)"
   (cd "$JCRI_HOME" && ./mvnw -B -q -DskipTests package "$@")
   touch "$stamp"
-  jcri_train
+  jcri_train "$JCRI_HOME/deploy/bin/jcrid" "$JCRI_HOME/deploy/target/jcrid"
 }
 
-# jcri_train: one short daemon run in a scratch directory, stopped with SIGTERM, that records the
-# ahead-of-time cache the launcher then maps (classes loaded and linked: start-up in half the time).
+# jcri_train LAUNCHER DIR: one short run of LAUNCHER (a launcher that runs deploy/lib/jcrid-jvm on DIR) in a
+# scratch directory, stopped with SIGTERM, that records the ahead-of-time cache DIR/jcrid.aot the launcher
+# then maps (classes loaded and linked: start-up in half the time). The cache holds DIR's paths and JAVA_HOME's
+# JDK: a launcher for another DIR or JDK needs a training run of its own.
 jcri_train() {
-  local dir pid
-  jcri_step "recording jcrid's ahead-of-time cache (a short training run)"
+  local launcher=$1 daemon=$2 dir pid
+  jcri_step "recording jcrid's ahead-of-time cache for $daemon (a short training run)"
   dir=$(mktemp -d "${TMPDIR:-/tmp}/jcri-train-XXXXXX")
   mkdir -p "$dir/net.d"
   printf 'root = "%s/root"\nstate = "%s/state"\nsocket = "unix://%s/jcri.sock"\n[metrics]\naddress = ""\n[cni]\nconf_dir = "%s/net.d"\n' \
     "$dir" "$dir" "$dir" "$dir" > "$dir/config.toml"
   # not a service: systemd, when it runs the build, must not hear from it
-  env -u NOTIFY_SOCKET -u WATCHDOG_USEC -u WATCHDOG_PID JCRI_AOT_TRAINING=1 "$JCRI_HOME/deploy/bin/jcrid" --config "$dir/config.toml" > "$dir/jcrid.log" 2>&1 &
+  env -u NOTIFY_SOCKET -u WATCHDOG_USEC -u WATCHDOG_PID JCRI_AOT_TRAINING=1 "$launcher" --config "$dir/config.toml" > "$dir/jcrid.log" 2>&1 &
   pid=$!
-  for _ in $(seq 300); do
+  # seconds on a machine, minutes under an emulated CPU (critest/vm)
+  for _ in $(seq 3000); do
     [ -S "$dir/jcri.sock" ] || ! kill -0 "$pid" 2>/dev/null && break
     sleep 0.1
   done
   # every read-only RPC once, so that the classes answering them are in the cache too
-  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$JCRI_HOME/deploy/target/jcrid/lib/*" \
+  "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$daemon/lib/*" \
     jcri.daemon.Probe --all "unix://$dir/jcri.sock" >> "$dir/jcrid.log" 2>&1 || true
   kill -TERM "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
-  if [ -f "$JCRI_HOME/deploy/target/jcrid/jcrid.aot" ]; then
+  if [ -f "$daemon/jcrid.aot" ]; then
     rm -rf "$dir"
   else
     jcri_log "no ahead-of-time cache written (see $dir/jcrid.log); jcrid starts without it"

@@ -11,6 +11,8 @@ source "${BASH_SOURCE[0]%/*}/java.sh"
 source "${BASH_SOURCE[0]%/*}/host.sh"
 # shellcheck source=deploy/lib/build.sh
 source "${BASH_SOURCE[0]%/*}/build.sh"
+# shellcheck source=deploy/lib/install.sh
+source "${BASH_SOURCE[0]%/*}/install.sh"
 
 # jcri_setup installs what jcri needs on a Debian/Ubuntu machine (as root) and finds a JDK 25; safe to run
 # again. It exports JCRI_HOME (this checkout), JAVA_HOME and PATH (that JDK's bin first), and turns on

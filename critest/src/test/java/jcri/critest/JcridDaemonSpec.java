@@ -128,9 +128,10 @@ class JcridDaemonSpec {
 
     @Test
     void badConfigStopsStartupNamingTheKey() throws Exception {
-        var jcrid = JcridProcess.launch(dir, "[runtime]\ncgroup_drivr = \"systemd\"\n");
+        var jcrid = JcridProcess.launch(dir, "[runtime]\ncgroup_driver = \"cgroupv3\"\n");
         assertTrue(jcrid.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, jcrid.process().exitValue());
-        assertTrue(jcrid.log().contains("unknown key 'runtime.cgroup_drivr'"), jcrid.log());
+        assertTrue(jcrid.log().contains("bad configuration: " + dir.resolve("config.toml")
+                + ": in 'runtime': cgroup_driver must be cgroupfs or systemd (got 'cgroupv3')"), jcrid.log());
     }
 }

@@ -102,9 +102,51 @@ public final class JcridProcess implements AutoCloseable {
 
     private static JcridProcess launch(Path dir, String extraToml, boolean viaLauncher, List<String> jvmOptions,
                                        Map<String, String> environment) throws IOException {
-        Files.createDirectories(dir);
         var socket = dir.resolve("state/jcri.sock");
         var metricsPort = jcri.image.testing.FreePorts.pick();
+        var config = writeConfig(dir, extraToml, metricsPort);
+        var log = dir.resolve("jcrid.log");
+        var command = new java.util.ArrayList<String>();
+        if (viaLauncher) {
+            command.addAll(List.of(home().resolve("deploy/bin/jcrid").toString(), "--config", config.toString()));
+        } else {
+            command.addAll(javaCommand(jvmOptions));
+            command.addAll(List.of("--config", config.toString()));
+        }
+        var builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        var process = builder
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        return new JcridProcess(dir, socket, metricsPort, process, log);
+    }
+
+    /** What a jcrid that runs to completion (e.g. {@code jcrid config}) printed, and its exit code. */
+    public record Completed(int exitCode, String stdout, String stderr) {
+    }
+
+    /**
+     * Writes the config {@link #start} would write for {@code dir} (plus {@code extraToml}) and runs
+     * {@code jcrid --config FILE arguments...} to completion.
+     */
+    public static Completed run(Path dir, String extraToml, String... arguments) throws IOException, InterruptedException {
+        var config = writeConfig(dir, extraToml, jcri.image.testing.FreePorts.pick());
+        var command = new java.util.ArrayList<>(javaCommand(List.of()));
+        command.addAll(List.of("--config", config.toString()));
+        command.addAll(List.of(arguments));
+        var stdout = Files.createTempFile(dir, "jcrid-", ".out");
+        var stderr = Files.createTempFile(dir, "jcrid-", ".err");
+        var process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("jcrid " + String.join(" ", arguments) + " did not finish within 60 s");
+        }
+        return new Completed(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+
+    private static Path writeConfig(Path dir, String extraToml, int metricsPort) throws IOException {
+        Files.createDirectories(dir);
         var config = dir.resolve("config.toml");
         Files.writeString(config, """
                 root = "%s"
@@ -118,27 +160,19 @@ public final class JcridProcess implements AutoCloseable {
                 bin_dirs = ["%s", "/opt/cni/bin", "/usr/lib/cni"]
                 [cdi]
                 spec_dirs = ["%s"]
-                """.formatted(dir.resolve("root"), dir.resolve("state"), socket, metricsPort, dir.resolve("net.d"), cniBinDir(dir),
-                cdiDir(dir))
+                """.formatted(dir.resolve("root"), dir.resolve("state"), dir.resolve("state/jcri.sock"), metricsPort,
+                dir.resolve("net.d"), cniBinDir(dir), cdiDir(dir))
                 + extraToml);
-        var log = dir.resolve("jcrid.log");
-        var command = new java.util.ArrayList<String>();
-        if (viaLauncher) {
-            command.addAll(List.of(home().resolve("deploy/bin/jcrid").toString(), "--config", config.toString()));
-        } else {
-            command.addAll(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
-                    "-XX:+UseSerialGC", "-Djava.util.logging.manager=jcri.daemon.DaemonLogManager"));
-            command.addAll(jvmOptions);
-            command.addAll(List.of("-cp", home().resolve("deploy/target/jcrid/lib") + "/*",
-                    "jcri.daemon.Jcrid", "--config", config.toString()));
-        }
-        var builder = new ProcessBuilder(command);
-        builder.environment().putAll(environment);
-        var process = builder
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        return new JcridProcess(dir, socket, metricsPort, process, log);
+        return config;
+    }
+
+    /** The JVM running the packaged daemon's main class, as a node runs it but without the launcher. */
+    private static List<String> javaCommand(List<String> jvmOptions) {
+        var command = new java.util.ArrayList<>(List.of(javaBinary(), "--enable-native-access=ALL-UNNAMED",
+                "-XX:+UseSerialGC", "-Djava.util.logging.manager=jcri.daemon.DaemonLogManager"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", home().resolve("deploy/target/jcrid/lib") + "/*", "jcri.daemon.Jcrid"));
+        return command;
     }
 
     /** The CDI spec directory of a jcrid started on {@code dir} (and its only one). */

@@ -66,6 +66,9 @@ public final class Scratch {
                 System.err.println("critest: keeping " + dir + ": something is still mounted below it");
                 continue;
             }
+            if (!Files.exists(dir)) {
+                continue; // removed by its user already
+            }
             try (var paths = Files.walk(dir)) {
                 for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.deleteIfExists(path);

@@ -13,9 +13,9 @@ import jcri.config.JcriConfig;
 import jcri.image.RegistryHost;
 
 /**
- * What SIGHUP does: reads the configuration file again, applies the keys a running jcrid can change
- * ({@link JcriConfig#RELOADABLE}: the log level and the registry settings) and logs one line naming them and the
- * changed keys that need a restart. A file that does not load changes nothing.
+ * What SIGHUP does: reads the configuration file and its drop-ins again, applies the keys a running jcrid can change
+ * ({@link JcriConfig#RELOADABLE}: the log level and format and the registry settings) and logs one line naming them
+ * and the changed keys that need a restart. A configuration that does not load changes nothing.
  */
 final class ConfigReload {
     private static final Logger LOG = Logger.getLogger(ConfigReload.class.getName());
@@ -24,6 +24,7 @@ final class ConfigReload {
     private final Path file;
     private final boolean required;
     private final Consumer<String> logLevel;
+    private final Consumer<String> logFormat;
     private final Consumer<Map<String, RegistryHost>> registries;
     private JcriConfig running;
 
@@ -32,38 +33,46 @@ final class ConfigReload {
     }
 
     /**
-     * Reloads {@code file} (read as at start: a missing file is an error when {@code required}, the defaults otherwise)
-     * over the {@code running} configuration, applying the reloadable keys through {@code logLevel} and
-     * {@code registries}.
+     * Reloads {@code file} and its drop-ins (read as at start: a missing file is an error when {@code required}, the
+     * defaults otherwise) over the {@code running} configuration, applying the reloadable keys through
+     * {@code logLevel}, {@code logFormat} and {@code registries}.
      */
-    ConfigReload(Path file, boolean required, JcriConfig running, Consumer<String> logLevel,
+    ConfigReload(Path file, boolean required, JcriConfig running, Consumer<String> logLevel, Consumer<String> logFormat,
                  Consumer<Map<String, RegistryHost>> registries) {
         this.file = file;
         this.required = required;
         this.running = running;
         this.logLevel = logLevel;
+        this.logFormat = logFormat;
         this.registries = registries;
     }
 
     synchronized Outcome reload() {
-        JcriConfig loaded;
+        ConfigLoader.Loaded result;
         try {
-            loaded = loader.load(file, required);
+            result = loader.load(file, required);
         } catch (ConfigException e) {
             var summary = "reload failed, the running configuration is unchanged: " + e.getMessage();
             LOG.warning(summary);
             return new Outcome(false, summary);
         }
+        var loaded = result.config();
         var applied = new ArrayList<String>();
         var needRestart = new ArrayList<String>();
         for (var key : ConfigDiff.changedKeys(running, loaded)) {
             (JcriConfig.RELOADABLE.contains(key) ? applied : needRestart).add(key);
         }
-        var summary = "reloaded " + file + ": " + (applied.isEmpty() ? "nothing to apply" : "applied " + describe(applied, loaded))
+        var dropIns = result.files().stream().filter(f -> !f.equals(file)).map(Path::toString).toList();
+        var summary = "reloaded " + file + (dropIns.isEmpty() ? "" : " with " + String.join(", ", dropIns)) + ": "
+                + (applied.isEmpty() ? "nothing to apply" : "applied " + describe(applied, loaded))
                 + (needRestart.isEmpty() ? "" : "; changed, applied only at restart: " + String.join(", ", needRestart));
         if (applied.contains("images.registries")) {
             registries.accept(loaded.images().registries());
         }
+        if (applied.contains("log_format")) {
+            logFormat.accept(loaded.logFormat());
+        }
+        result.warnings().forEach(LOG::warning);
         // the line is logged while the more verbose of the two levels is in force
         boolean louder = VERBOSITY.get(loaded.logLevel()) > VERBOSITY.get(running.logLevel());
         if (louder) {
@@ -80,6 +89,7 @@ final class ConfigReload {
     private String describe(List<String> applied, JcriConfig loaded) {
         return String.join(", ", applied.stream().map(key -> switch (key) {
             case "log_level" -> "log_level " + running.logLevel() + " -> " + loaded.logLevel();
+            case "log_format" -> "log_format " + running.logFormat() + " -> " + loaded.logFormat();
             case "images.registries" -> "images.registries (" + loaded.images().registries().size() + " hosts)";
             default -> key;
         }).toList());

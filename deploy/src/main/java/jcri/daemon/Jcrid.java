@@ -10,48 +10,49 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import jcri.config.ConfigException;
 import jcri.config.ConfigLoader;
-import jcri.config.JcriConfig;
+import jcri.config.ConfigPrinter;
 import jcri.runtime.info.BuildInfo;
 
-/** jcrid's entry point: {@code jcrid [--config PATH]}. */
+/** jcrid's entry point: {@code jcrid [--config PATH] [config]} (see {@link CommandLine}). */
 public final class Jcrid {
     private Jcrid() {
     }
 
     public static void main(String[] args) throws Exception {
         DaemonLogManager.install();
-        Path configPath = ConfigLoader.DEFAULT_PATH;
-        boolean explicit = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--config", "-c" -> {
-                    if (i + 1 == args.length) {
-                        fail("--config needs a path");
-                    }
-                    configPath = Path.of(args[++i]);
-                    explicit = true;
-                }
-                case "--version" -> {
-                    System.out.println("jcrid " + BuildInfo.version());
-                    return;
-                }
-                case "--help", "-h" -> {
-                    System.out.println("usage: jcrid [--config PATH] [--version]\n  default config: " + ConfigLoader.DEFAULT_PATH
-                            + " (optional; every key has a default)");
-                    return;
-                }
-                default -> fail("unknown argument '" + args[i] + "'; usage: jcrid [--config PATH] [--version]");
-            }
-        }
-        JcriConfig config;
+        CommandLine command;
         try {
-            config = new ConfigLoader().load(configPath, explicit);
+            command = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
+        if (command.action() == CommandLine.Action.VERSION) {
+            System.out.println("jcrid " + BuildInfo.version());
+            return;
+        }
+        if (command.action() == CommandLine.Action.HELP) {
+            System.out.println(CommandLine.help());
+            return;
+        }
+        boolean printOnly = command.action() == CommandLine.Action.PRINT_CONFIG;
+        ConfigLoader.Loaded loaded;
+        try {
+            loaded = new ConfigLoader().load(command.config(), command.explicit());
         } catch (ConfigException e) {
             fail("bad configuration: " + e.getMessage());
             return;
         }
-        Logs.configure(config.logLevel());
+        var config = loaded.config();
+        // jcrid config shows the warnings whatever the level: checking a configuration is what it is for
+        Logs.configure(printOnly ? "warn" : config.logLevel(), config.logFormat());
         var log = Logger.getLogger(Jcrid.class.getName());
+        loaded.warnings().forEach(log::warning);
+        if (printOnly) {
+            System.out.print(ConfigPrinter.toml(loaded));
+            return;
+        }
+        log.info(() -> "configuration: " + loaded.origin());
         nativeLibrariesUnder(Path.of(config.root()));
         var notifier = SystemdNotifier.fromEnvironment(System.getenv(), ProcessHandle.current().pid());
         var watchdog = new AtomicReference<Watchdog>();
@@ -90,7 +91,7 @@ public final class Jcrid {
         } finally {
             started.complete(daemon);
         }
-        var reload = new ConfigReload(configPath, explicit, config, Logs::level, daemon::configureRegistries);
+        var reload = new ConfigReload(command.config(), command.explicit(), config, Logs::level, Logs::format, daemon::configureRegistries);
         HangupSignal.handle(() -> {
             var outcome = reload.reload();
             notifier.status(outcome.loaded() ? serving : serving + "; " + outcome.summary());

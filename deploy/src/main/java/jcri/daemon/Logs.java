@@ -1,5 +1,6 @@
 package jcri.daemon;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -9,7 +10,10 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** One-line, key=value log records on stderr (journald adds its own timestamps, ours are kept for files). */
+/**
+ * One line per log record on stderr, as key=value text or as a JSON object (journald adds its own timestamps, ours
+ * are kept for files).
+ */
 final class Logs {
     /** Held strongly: java.util.logging keeps loggers weakly, and a collected logger loses its filter. */
     private static final Logger KEEP_ALIVE_NOISE = Logger.getLogger("io.netty.bootstrap.ServerBootstrap");
@@ -22,13 +26,16 @@ final class Logs {
     private Logs() {
     }
 
-    /** Sends every record to stderr as one line, jcri's at {@code level} (error, warn, info, debug) and up. */
-    static void configure(String level) {
+    /**
+     * Sends every record to stderr as one line in {@code format} (text, json), jcri's at {@code level} (error, warn,
+     * info, debug) and up.
+     */
+    static void configure(String level, String format) {
         var root = Logger.getLogger("");
         for (var handler : root.getHandlers()) {
             root.removeHandler(handler);
         }
-        HANDLER.setFormatter(new LineFormatter());
+        format(format);
         root.addHandler(HANDLER);
         root.setLevel(Level.INFO);
         level(level);
@@ -48,6 +55,22 @@ final class Logs {
         JCRI.setLevel(julLevel);
     }
 
+    /** Changes the format of the lines while jcrid runs: {@code json}, or text for anything else. */
+    static void format(String format) {
+        HANDLER.setFormatter(format.equals("json") ? new JsonFormatter() : new LineFormatter());
+    }
+
+    private static String name(Level level) {
+        return level == Level.SEVERE ? "error" : level == Level.WARNING ? "warn"
+                : level == Level.INFO ? "info" : "debug";
+    }
+
+    private static String stackTrace(Throwable thrown) {
+        var out = new StringWriter();
+        thrown.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+
     private static final class LineFormatter extends Formatter {
         @Override
         public String format(LogRecord r) {
@@ -57,18 +80,35 @@ final class Logs {
                     .append("logger=").append(r.getLoggerName()).append(' ')
                     .append(formatMessage(r));
             if (r.getThrown() != null && r.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                var out = new StringWriter();
-                r.getThrown().printStackTrace(new PrintWriter(out));
-                line.append('\n').append(out);
+                line.append('\n').append(stackTrace(r.getThrown()));
             } else if (r.getThrown() != null) {
                 line.append(" error=\"").append(r.getThrown()).append('"');
             }
             return line.append('\n').toString();
         }
+    }
 
-        private static String name(Level level) {
-            return level == Level.SEVERE ? "error" : level == Level.WARNING ? "warn"
-                    : level == Level.INFO ? "info" : "debug";
+    /**
+     * One JSON object per line, with the field names containerd and CRI-O write ({@code time}, {@code level},
+     * {@code msg}), plus {@code logger}; a cause is {@code error}, and at error level also {@code stack}.
+     */
+    private static final class JsonFormatter extends Formatter {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Override
+        public String format(LogRecord r) {
+            var line = JSON.createObjectNode()
+                    .put("time", Instant.ofEpochMilli(r.getMillis()).toString())
+                    .put("level", name(r.getLevel()))
+                    .put("logger", r.getLoggerName())
+                    .put("msg", formatMessage(r));
+            if (r.getThrown() != null) {
+                line.put("error", r.getThrown().toString());
+                if (r.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    line.put("stack", stackTrace(r.getThrown()));
+                }
+            }
+            return line + "\n";
         }
     }
 }

@@ -21,6 +21,7 @@ class ConfigReloadTest {
     Path dir;
     private Path file;
     private final List<String> levels = new ArrayList<>();
+    private final List<String> formats = new ArrayList<>();
     private final List<Map<String, RegistryHost>> registries = new ArrayList<>();
     private ConfigReload reload;
 
@@ -28,7 +29,8 @@ class ConfigReloadTest {
     void running() throws Exception {
         file = dir.resolve("config.toml");
         Files.writeString(file, "root = \"/var/lib/jcri\"\nlog_level = \"info\"\n");
-        reload = new ConfigReload(file, true, new ConfigLoader().load(file, true), levels::add, registries::add);
+        reload = new ConfigReload(file, true, new ConfigLoader().load(file, true).config(), levels::add, formats::add,
+                registries::add);
     }
 
     @Test
@@ -77,9 +79,25 @@ class ConfigReloadTest {
     }
 
     @Test
+    void readsTheDropInsAgainAndAppliesTheLogFormat() throws Exception {
+        var dropIns = Files.createDirectories(dir.resolve("config.d"));
+        var json = Files.writeString(dropIns.resolve("10-json.toml"), "log_format = \"json\"\n");
+        var outcome = reload.reload();
+        assertEquals("reloaded " + file + " with " + json + ": applied log_format text -> json", outcome.summary());
+        assertEquals(List.of("json"), formats);
+
+        Files.writeString(dropIns.resolve("20-newer.toml"), "[images]\nmax_parallel_unpacks = 2\n");
+        assertTrue(reload.reload().loaded(), "an unknown key only warns");
+        Files.delete(json);
+        Files.delete(dropIns.resolve("20-newer.toml"));
+        assertEquals("reloaded " + file + ": applied log_format json -> text", reload.reload().summary());
+        assertEquals(List.of("json", "text"), formats);
+    }
+
+    @Test
     void anOptionalFileThatWentAwayMeansTheDefaults() throws Exception {
-        var optional = new ConfigReload(dir.resolve("absent.toml"), false, new ConfigLoader().load(file, true), levels::add,
-                registries::add);
+        var optional = new ConfigReload(dir.resolve("absent.toml"), false, new ConfigLoader().load(file, true).config(), levels::add,
+                formats::add, registries::add);
         assertEquals("reloaded " + dir.resolve("absent.toml") + ": nothing to apply", optional.reload().summary());
     }
 }

@@ -44,7 +44,7 @@ class LogsTest {
 
     @Test
     void theConfiguredLevelAppliesToJcriAndLinesAreKeyValue() {
-        Logs.configure("warn");
+        Logs.configure("warn", "text");
         assertEquals(Level.WARNING, Logger.getLogger("jcri").getLevel());
         var handlers = root.getHandlers();
         assertEquals(1, handlers.length, "the JDK's default handler is replaced");
@@ -63,16 +63,45 @@ class LogsTest {
 
     @Test
     void debugAndUnknownLevels() {
-        Logs.configure("debug");
+        Logs.configure("debug", "text");
         assertEquals(Level.FINE, Logger.getLogger("jcri").getLevel());
         assertEquals("1970-01-01T00:00:00Z level=debug logger=l m\n", root.getHandlers()[0].getFormatter().format(record(Level.FINE, "l", "m")));
-        Logs.configure("anything");
+        Logs.configure("anything", "text");
         assertEquals(Level.INFO, Logger.getLogger("jcri").getLevel());
     }
 
     @Test
+    void jsonLinesCarryTimeLevelLoggerMessageAndCause() {
+        Logs.configure("info", "json");
+        var formatter = root.getHandlers()[0].getFormatter();
+        assertEquals("{\"time\":\"1970-01-01T00:00:00Z\",\"level\":\"warn\",\"logger\":\"jcri.x\",\"msg\":\"disk \\\"full\\\"\\nreally\"}\n",
+                formatter.format(record(Level.WARNING, "jcri.x", "disk \"full\"\nreally")), "one line, escaped");
+        var withCause = record(Level.INFO, "jcri.y", "retrying");
+        withCause.setThrown(new java.io.IOException("reset"));
+        assertEquals("{\"time\":\"1970-01-01T00:00:00Z\",\"level\":\"info\",\"logger\":\"jcri.y\",\"msg\":\"retrying\","
+                + "\"error\":\"java.io.IOException: reset\"}\n", formatter.format(withCause));
+        var severe = record(Level.SEVERE, "jcri.z", "crashed");
+        severe.setThrown(new IllegalStateException("boom"));
+        var line = formatter.format(severe);
+        assertEquals(1, line.lines().count(), line);
+        assertTrue(line.contains("\"error\":\"java.lang.IllegalStateException: boom\",\"stack\":\"java.lang.IllegalStateException: boom\\n\\tat "),
+                line);
+    }
+
+    @Test
+    void theFormatChangesWhileRunning() {
+        Logs.configure("info", "text");
+        var handler = root.getHandlers()[0];
+        Logs.format("json");
+        assertTrue(handler.getFormatter().format(record(Level.INFO, "l", "m")).startsWith("{\"time\":"));
+        Logs.format("text");
+        assertEquals("1970-01-01T00:00:00Z level=info logger=l m\n", handler.getFormatter().format(record(Level.INFO, "l", "m")));
+        assertEquals(List.of(handler), List.of(root.getHandlers()), "the same handler");
+    }
+
+    @Test
     void nettysKeepAliveWarningOnUnixSocketsIsFilteredOut() {
-        Logs.configure("info");
+        Logs.configure("info", "text");
         var filter = Logger.getLogger("io.netty.bootstrap.ServerBootstrap").getFilter();
         assertFalse(filter.isLoggable(record(Level.WARNING, "io.netty.bootstrap.ServerBootstrap", "Unknown channel option 'SO_KEEPALIVE' for channel")));
         assertTrue(filter.isLoggable(record(Level.WARNING, "io.netty.bootstrap.ServerBootstrap", "Failed to bind")));
@@ -94,7 +123,7 @@ class LogsTest {
 
     @Test
     void theLevelChangesWhileRunning() {
-        Logs.configure("info");
+        Logs.configure("info", "text");
         var handler = root.getHandlers()[0];
         Logs.level("debug");
         assertEquals(Level.FINE, Logger.getLogger("jcri").getLevel());
