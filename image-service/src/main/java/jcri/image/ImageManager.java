@@ -19,6 +19,7 @@ import jcri.api.CriException;
 import jcri.image.content.ContentStore;
 import jcri.image.ref.ImageReference;
 import jcri.image.ref.InvalidReferenceException;
+import jcri.image.registry.EnvironmentProxySelector;
 import jcri.image.registry.Credentials;
 import jcri.image.store.ImageRecord;
 import jcri.image.store.ImageStore;
@@ -68,7 +69,7 @@ public final class ImageManager implements ImageLookup {
 
     /** The proxies of the daemon's environment, read once; logged when there are any. */
     private static jcri.image.registry.EnvironmentProxySelector proxies() {
-        var proxies = jcri.image.registry.EnvironmentProxySelector.from(System.getenv());
+        var proxies = EnvironmentProxySelector.from(System.getenv());
         if (proxies.proxies()) {
             LOG.info("registry connections use proxies from the environment: " + proxies);
         }

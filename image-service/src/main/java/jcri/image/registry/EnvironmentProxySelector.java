@@ -7,6 +7,7 @@ import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -89,7 +90,7 @@ public final class EnvironmentProxySelector extends ProxySelector {
 
     /** The upper-case variable if set and not empty, else the lower-case one, as Go reads them. */
     private static Optional<Map.Entry<String, String>> variable(Map<String, String> environment, String upper) {
-        for (var key : List.of(upper, upper.toLowerCase(java.util.Locale.ROOT))) {
+        for (var key : List.of(upper, upper.toLowerCase(Locale.ROOT))) {
             var value = environment.get(key);
             if (value != null && !value.isBlank()) {
                 return Optional.of(Map.entry(key, value));
