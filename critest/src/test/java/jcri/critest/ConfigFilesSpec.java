@@ -54,8 +54,9 @@ class ConfigFilesSpec {
             var warnings = jsonLines(jcrid).stream().filter(l -> l.path("level").asText().equals("warn")).map(l -> l.get("msg").asText()).toList();
             assertTrue(warnings.contains(config + ": unknown key 'plugins' ignored; allowed here: cdi, cni, images, log_format, "
                     + "log_level, metrics, root, runtime, socket, state, streaming"), warnings.toString());
-            assertTrue(warnings.contains(images + ": unknown key 'images.parallel_unpacks' ignored; allowed here: max_concurrent_downloads, "
-                    + "max_expansion_ratio, max_layer_unpacked_bytes, pull_timeout_seconds, registries, sandbox_image"), warnings.toString());
+            var imagesWarning = images + ": unknown key 'images.parallel_unpacks' ignored; allowed here: ";
+            assertTrue(warnings.stream().anyMatch(w -> w.startsWith(imagesWarning) && w.contains("max_concurrent_downloads")
+                    && w.contains("registries")), "the images table's keys are named: " + warnings);
             var serving = jsonLines(jcrid).stream().filter(l -> l.path("msg").asText().contains("serving CRI on " + jcrid.endpoint())).findFirst();
             assertEquals("info", serving.orElseThrow().get("level").asText());
             assertEquals("jcri.daemon.Jcrid", serving.orElseThrow().get("logger").asText());
