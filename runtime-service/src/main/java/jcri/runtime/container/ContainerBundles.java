@@ -3,7 +3,10 @@ package jcri.runtime.container;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import jcri.api.v1.ContainerConfig;
 import jcri.snapshot.SnapshotException;
@@ -23,6 +26,8 @@ public final class ContainerBundles {
     private final Conmon conmon;
     private final Consumer<Path> unmount;
     private final ImageVolumes volumes;
+    /** The memory-cgroup files read so far: they never change, and OOM accounting asks for every container's at each exit. */
+    private final Map<String, Path> memoryCgroups = new ConcurrentHashMap<>();
 
     /** {@code unmount} takes every mount off a path (and is quiet when nothing is mounted there). */
     public ContainerBundles(Path dir, Snapshotter snapshots, Conmon conmon, Consumer<Path> unmount, ImageVolumes volumes) throws IOException {
@@ -44,7 +49,7 @@ public final class ContainerBundles {
     }
 
     /** Every bundle dir's name. */
-    java.util.List<String> ids() throws IOException {
+    List<String> ids() throws IOException {
         try (var dirs = Files.list(dir)) {
             return dirs.map(d -> d.getFileName().toString()).toList();
         }
@@ -65,12 +70,19 @@ public final class ContainerBundles {
         if (memoryCgroup.isPresent()) {
             Files.writeString(path(id).resolve(MEMORY_CGROUP), memoryCgroup.get().toString());
         }
+        memoryCgroup.ifPresent(cgroup -> memoryCgroups.put(id, cgroup));
     }
 
-    /** The memory cgroup noted for the container, if one was. */
+    /** The memory cgroup noted for the container, if one was; its file is read once. */
     Optional<Path> memoryCgroup(String id) {
+        var known = memoryCgroups.get(id);
+        if (known != null) {
+            return Optional.of(known);
+        }
         try {
-            return Optional.of(Path.of(Files.readString(path(id).resolve(MEMORY_CGROUP)).strip()));
+            var read = Path.of(Files.readString(path(id).resolve(MEMORY_CGROUP)).strip());
+            memoryCgroups.put(id, read);
+            return Optional.of(read);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -98,5 +110,6 @@ public final class ContainerBundles {
         Trees.delete(bundle);
         Files.deleteIfExists(exitFile(id));
         conmon.forget(id);
+        memoryCgroups.remove(id);
     }
 }

@@ -19,12 +19,9 @@ import jcri.runtime.Times;
 import jcri.runtime.cgroup.CgroupDriver;
 import jcri.runtime.cgroup.CgroupReader;
 import jcri.runtime.oci.OciSpecBuilder;
-import jcri.runtime.oci.PodNamespaces;
 import jcri.runtime.oci.SpecInput;
 import jcri.runtime.sandbox.Ids;
-import jcri.runtime.sandbox.MetadataBounds;
 import jcri.runtime.sandbox.PodLookup;
-import jcri.runtime.sandbox.PodRuntime;
 import jcri.snapshot.MountTable;
 import jcri.snapshot.Snapshotter;
 import jcri.steps.Steps;
@@ -77,14 +74,8 @@ public final class ContainerManager implements PodContainers {
         if (!pod.ready()) {
             throw CriException.failedPrecondition("pod sandbox %s is not ready", podId);
         }
+        ContainerRequest.check(pod, config);
         var name = config.getMetadata().getName();
-        if (name.isEmpty()) {
-            throw CriException.invalid("container metadata needs a name");
-        }
-        ProcessBounds.check(config);
-        MetadataBounds.check("container labels", config.getLabelsMap());
-        MetadataBounds.check("container annotations", config.getAnnotationsMap());
-        ContainerPlacement.checkLogPath(pod, config);
         var imageName = config.getImage().getImage();
         var image = images.find(imageName).orElseThrow(() -> CriException.notFound("image %s is not present on the node", imageName));
         var key = ContainerTable.nameKey(podId, config);
@@ -106,7 +97,7 @@ public final class ContainerManager implements PodContainers {
             // the record keeps the config as given, for ContainerStatus
             var mounted = UsernsMounts.volumes(bundles.mountImageVolumes(id, config), bundle, userns);
             var spec = specs.build(new SpecInput(id, mounted, pod.config(), image.spec(), rootfs,
-                    namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id), runc.features()));
+                    placement.namespaces(pod, config), pod.files(), cgroupDriver.containerPath(pod.cgroupParent(), id), runc.features()));
             Files.write(bundle.resolve("config.json"), JSON.writeValueAsBytes(spec));
             var logPath = ContainerPlacement.logPath(pod, config, bundle);
             Files.createDirectories(logPath.getParent());
@@ -279,10 +270,6 @@ public final class ContainerManager implements PodContainers {
         return bundles.path(id);
     }
 
-    private PodNamespaces namespaces(PodRuntime pod, ContainerConfig config) {
-        return placement.namespaces(pod, config);
-    }
-
     /** Waits up to {@code timeout} for the container's exit to be recorded; true if it was (or the container is gone). */
     boolean awaitExit(String id, Duration timeout) throws InterruptedException {
         return table.awaitExit(id, timeout);
@@ -296,5 +283,4 @@ public final class ContainerManager implements PodContainers {
     private Runc runtime(String handler) {
         return OciRuntime.of(runtimes, handler);
     }
-
 }
