@@ -78,9 +78,11 @@ class ConfigFilesSpec {
         var config = dir.resolve("config.toml");
         assertEquals(0, printed.exitCode(), printed.stderr());
         assertTrue(printed.stdout().startsWith("# jcrid's effective configuration: the embedded defaults, then " + config + ", then "
-                + streaming + "\nroot = \"" + dir.resolve("root") + "\"\n"), printed.stdout());
-        assertTrue(printed.stdout().contains("\n[streaming]\naddress = \"127.0.0.1\"\nport = 10010\n"), printed.stdout());
-        assertTrue(printed.stdout().contains("\n[images.registries.\"127.0.0.1:5000\"]\nmirrors = []\nplain_http = true\n"), printed.stdout());
+                + streaming + "\n# a value without a comment is an embedded default\nroot = \"" + dir.resolve("root") + "\"  # " + config + "\n"),
+                printed.stdout());
+        assertTrue(printed.stdout().contains("\n[streaming]\naddress = \"127.0.0.1\"\nport = 10010  # " + streaming + "\n"), printed.stdout());
+        assertTrue(printed.stdout().contains("\n[images.registries.\"127.0.0.1:5000\"]\nmirrors = []\nplain_http = true  # " + config + "\n"),
+                printed.stdout());
         assertTrue(printed.stderr().contains(streaming + ": unknown key 'streaming.newer_key' ignored"), printed.stderr());
         assertFalse(Files.exists(dir.resolve("root")), "nothing started, nothing made");
         assertFalse(Files.exists(dir.resolve("state")), "nothing started, nothing made");
@@ -90,6 +92,10 @@ class ConfigFilesSpec {
         var again = JcridProcess.run(copy, "", "--config", file.toString(), "config"); // the later --config wins
         assertEquals(0, again.exitCode(), again.stderr());
         assertEquals(body(printed.stdout()), body(again.stdout()), "the printed file reads back to the same configuration");
+
+        var strict = JcridProcess.run(dir, "", "--strict-config", "config");
+        assertEquals(2, strict.exitCode(), "--strict-config refuses the unknown key");
+        assertTrue(strict.stderr().contains(streaming + ": unknown key 'streaming.newer_key' refused (strict)"), strict.stderr());
     }
 
     @Test
@@ -102,9 +108,10 @@ class ConfigFilesSpec {
                 printed.stderr());
     }
 
-    /** The printed configuration without its first line, which names the files it came from. */
+    /** The printed configuration without the comments that name the files it came from. */
     private static String body(String printed) {
-        return printed.substring(printed.indexOf('\n') + 1);
+        return printed.lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceFirst("  # .*$", ""))
+                .collect(java.util.stream.Collectors.joining("\n"));
     }
 
     /** The log lines that are JSON objects (all of jcrid's own once log_format is json). */

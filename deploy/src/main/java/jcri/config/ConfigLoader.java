@@ -15,15 +15,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads {@code config.toml} and the drop-ins of {@code config.d/} beside it into {@link JcriConfig}. Each file is
  * parsed on its own, then they are merged in order (the main file, then the drop-ins by name): tables key by key, any
  * other value (arrays too) replaced by the later file. A key no configuration record takes is a warning, since a
  * rolled-back jcrid meets keys of a newer one; a value of the wrong type or out of range is an error naming the file
- * that set it, the key and what is allowed.
+ * that set it, the key and what is allowed. A strict loader (for CI and for checking a configuration before it ships)
+ * refuses unknown keys instead.
  */
 public final class ConfigLoader {
     /** Where jcrid looks when no {@code --config} is given. */
@@ -35,6 +39,17 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
     private final UnknownKeys unknownKeys = new UnknownKeys(toml);
+    private final boolean strict;
+
+    /** A loader that warns of unknown keys. */
+    public ConfigLoader() {
+        this(false);
+    }
+
+    /** {@code strict}: an unknown key is an error, not a warning. */
+    public ConfigLoader(boolean strict) {
+        this.strict = strict;
+    }
 
     /**
      * A configuration as loaded.
@@ -42,8 +57,9 @@ public final class ConfigLoader {
      * @param config the effective configuration
      * @param files the files read, in the order they were merged
      * @param warnings one line per key that was ignored, naming the file and the key
+     * @param origins the file that set each value a file set, by its key path (table names, then the key)
      */
-    public record Loaded(JcriConfig config, List<Path> files, List<String> warnings) {
+    public record Loaded(JcriConfig config, List<Path> files, List<String> warnings, Map<List<String>, String> origins) {
         /** Where the configuration came from, in merge order: "the embedded defaults, then FILE, then DROP-IN". */
         public String origin() {
             return "the embedded defaults" + files.stream().map(f -> ", then " + f).collect(Collectors.joining());
@@ -115,11 +131,16 @@ public final class ConfigLoader {
 
     private Loaded merge(List<Source> sources, List<Path> files) {
         var warnings = new ArrayList<String>();
+        var origins = new HashMap<List<String>, String>();
         for (var source : sources) {
             unknownKeys.find(source.tree()).forEach(key -> warnings.add(source.name() + ": " + key.message()));
+            note(source.tree(), List.of(), source.name(), origins);
+        }
+        if (strict && !warnings.isEmpty()) {
+            throw new ConfigException(String.join("; ", warnings).replace("' ignored;", "' refused (strict);"));
         }
         try {
-            return new Loaded(convert(sources), List.copyOf(files), List.copyOf(warnings));
+            return new Loaded(convert(sources), List.copyOf(files), List.copyOf(warnings), Map.copyOf(origins));
         } catch (JacksonException e) {
             throw new ConfigException(culprit(sources, e) + ": " + describe(e));
         }
@@ -129,6 +150,18 @@ public final class ConfigLoader {
         var merged = toml.createObjectNode();
         sources.forEach(source -> overlay(merged, source.tree()));
         return toml.treeToValue(merged, JcriConfig.class);
+    }
+
+    /** Notes {@code source} as the origin of every value (not table) under {@code path} in {@code tree}. */
+    private static void note(ObjectNode tree, List<String> path, String source, Map<List<String>, String> origins) {
+        tree.properties().forEach(e -> {
+            var key = Stream.concat(path.stream(), Stream.of(e.getKey())).toList();
+            if (e.getValue() instanceof ObjectNode table) {
+                note(table, key, source, origins);
+            } else {
+                origins.put(key, source);
+            }
+        });
     }
 
     /** Merges {@code upper} into {@code lower}: tables key by key, every other value replaced. */

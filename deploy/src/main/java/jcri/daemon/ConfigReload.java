@@ -20,7 +20,7 @@ import jcri.image.RegistryHost;
 final class ConfigReload {
     private static final Logger LOG = Logger.getLogger(ConfigReload.class.getName());
     private static final Map<String, Integer> VERBOSITY = Map.of("error", 0, "warn", 1, "info", 2, "debug", 3);
-    private final ConfigLoader loader = new ConfigLoader();
+    private final ConfigLoader loader;
     private final Path file;
     private final boolean required;
     private final Consumer<String> logLevel;
@@ -33,12 +33,13 @@ final class ConfigReload {
     }
 
     /**
-     * Reloads {@code file} and its drop-ins (read as at start: a missing file is an error when {@code required}, the
+     * Reloads {@code file} and its drop-ins through {@code loader} (read as at start: a missing file is an error when {@code required}, the
      * defaults otherwise) over the {@code running} configuration, applying the reloadable keys through
      * {@code logLevel}, {@code logFormat} and {@code registries}.
      */
-    ConfigReload(Path file, boolean required, JcriConfig running, Consumer<String> logLevel, Consumer<String> logFormat,
+    ConfigReload(ConfigLoader loader, Path file, boolean required, JcriConfig running, Consumer<String> logLevel, Consumer<String> logFormat,
                  Consumer<Map<String, RegistryHost>> registries) {
+        this.loader = loader;
         this.file = file;
         this.required = required;
         this.running = running;

@@ -38,7 +38,7 @@ public final class Jcrid {
         boolean printOnly = command.action() == CommandLine.Action.PRINT_CONFIG;
         ConfigLoader.Loaded loaded;
         try {
-            loaded = new ConfigLoader().load(command.config(), command.explicit());
+            loaded = new ConfigLoader(command.strict()).load(command.config(), command.explicit());
         } catch (ConfigException e) {
             fail("bad configuration: " + e.getMessage());
             return;
@@ -91,7 +91,7 @@ public final class Jcrid {
         } finally {
             started.complete(daemon);
         }
-        var reload = new ConfigReload(command.config(), command.explicit(), config, Logs::level, Logs::format, daemon::configureRegistries);
+        var reload = new ConfigReload(new ConfigLoader(command.strict()), command.config(), command.explicit(), config, Logs::level, Logs::format, daemon::configureRegistries);
         HangupSignal.handle(() -> {
             var outcome = reload.reload();
             notifier.status(outcome.loaded() ? serving : serving + "; " + outcome.summary());

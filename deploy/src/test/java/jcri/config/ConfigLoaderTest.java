@@ -359,6 +359,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aStrictLoaderRefusesUnknownKeysNamingFileAndKey(@TempDir Path dir) throws Exception {
+        var file = Files.writeString(dir.resolve("config.toml"), "log_level = \"debug\"\n");
+        var dropIn = dropIn(dir, "10-new.toml", "[runtime]\nnewer_key = 1\n");
+        assertEquals(1, loader.load(file, true).warnings().size(), "the default loader only warns");
+        var e = assertThrows(ConfigException.class, () -> new ConfigLoader(true).load(file, true));
+        assertTrue(e.getMessage().startsWith(dropIn + ": unknown key 'runtime.newer_key' refused (strict); allowed here: "), e.getMessage());
+        Files.delete(dropIn);
+        assertEquals("debug", new ConfigLoader(true).load(file, true).config().logLevel(), "known keys pass");
+    }
+
+    @Test
+    void eachValueAFileSetIsTracedToTheLastFileThatSetIt(@TempDir Path dir) throws Exception {
+        var file = Files.writeString(dir.resolve("config.toml"), "log_level = \"debug\"\n[cni]\nconf_dir = \"/a\"\n");
+        var dropIn = dropIn(dir, "10-a.toml", "[cni]\nconf_dir = \"/b\"\n[images.registries.\"r.io:5000\"]\nplain_http = true\n");
+        var origins = loader.load(file, true).origins();
+        assertEquals(file.toString(), origins.get(List.of("log_level")));
+        assertEquals(dropIn.toString(), origins.get(List.of("cni", "conf_dir")));
+        assertEquals(dropIn.toString(), origins.get(List.of("images", "registries", "r.io:5000", "plain_http")));
+        assertEquals(null, origins.get(List.of("root")), "a default has no file");
+    }
+
+    @Test
     void aDropInThatIsNotTomlIsNamed(@TempDir Path dir) throws Exception {
         var file = Files.writeString(dir.resolve("config.toml"), "");
         var dropIn = dropIn(dir, "10-broken.toml", "log_level = [\n");

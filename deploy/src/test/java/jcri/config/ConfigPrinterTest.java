@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code jcrid config}: the printed TOML reads back to the configuration it was printed from. */
@@ -57,15 +58,16 @@ class ConfigPrinterTest {
     @Test
     void printsOneTablePerRecordAndEntryHeadedByWhereItCameFrom() {
         var loaded = new ConfigLoader.Loaded(loader.parse("[images.registries.\"r.io:5000\"]\nplain_http = true\n", "t").config(),
-                List.of(Path.of("/etc/jcri/config.toml"), Path.of("/etc/jcri/config.d/10-a.toml")), List.of());
+                List.of(Path.of("/etc/jcri/config.toml"), Path.of("/etc/jcri/config.d/10-a.toml")), List.of(),
+                Map.of(List.of("images", "registries", "r.io:5000", "plain_http"), "/etc/jcri/config.d/10-a.toml"));
         var text = ConfigPrinter.toml(loaded);
         assertTrue(text.startsWith("# jcrid's effective configuration: the embedded defaults, then /etc/jcri/config.toml, "
-                + "then /etc/jcri/config.d/10-a.toml\nroot = \"/var/lib/jcri\"\nstate = \"/run/jcri\"\n"), text);
+                + "then /etc/jcri/config.d/10-a.toml\n# a value without a comment is an embedded default\nroot = \"/var/lib/jcri\"\nstate = \"/run/jcri\"\n"), text);
         assertTrue(text.contains("\n[runtime]\ndefault_handler = \"runc\"\n"), text);
         assertTrue(text.contains("\n[runtime.handlers.crun]\npath = \"/usr/bin/crun\"\nroot = \"\"\n\n[runtime.handlers.runc]\n"),
                 "entries sorted by name, and no header for a table of tables only: " + text);
         assertTrue(text.contains("\n[cni]\nconf_dir = \"/etc/cni/net.d\"\nbin_dirs = [\"/opt/cni/bin\", \"/usr/lib/cni\"]\n"), text);
-        assertTrue(text.contains("\n[images.registries.\"r.io:5000\"]\nmirrors = []\nplain_http = true\n"), text);
+        assertTrue(text.contains("\n[images.registries.\"r.io:5000\"]\nmirrors = []\nplain_http = true  # /etc/jcri/config.d/10-a.toml\n"), text);
     }
 
     @Test

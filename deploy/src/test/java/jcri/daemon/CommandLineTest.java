@@ -12,15 +12,21 @@ import org.junit.jupiter.api.Test;
 class CommandLineTest {
     @Test
     void noArgumentsServeTheDefaultFileWhichMayBeMissing() {
-        assertEquals(new CommandLine(Action.SERVE, ConfigLoader.DEFAULT_PATH, false), CommandLine.parse());
+        assertEquals(new CommandLine(Action.SERVE, ConfigLoader.DEFAULT_PATH, false, false), CommandLine.parse());
     }
 
     @Test
     void configPrintsTheConfigurationOfTheNamedFileInEitherOrder() {
-        var expected = new CommandLine(Action.PRINT_CONFIG, Path.of("/x/c.toml"), true);
+        var expected = new CommandLine(Action.PRINT_CONFIG, Path.of("/x/c.toml"), true, false);
         assertEquals(expected, CommandLine.parse("--config", "/x/c.toml", "config"));
         assertEquals(expected, CommandLine.parse("config", "-c", "/x/c.toml"));
-        assertEquals(new CommandLine(Action.PRINT_CONFIG, ConfigLoader.DEFAULT_PATH, false), CommandLine.parse("config"));
+        assertEquals(new CommandLine(Action.PRINT_CONFIG, ConfigLoader.DEFAULT_PATH, false, false), CommandLine.parse("config"));
+    }
+
+    @Test
+    void strictConfigMakesUnknownKeysErrorsForServingAndChecking() {
+        assertTrue(CommandLine.parse("--strict-config").strict());
+        assertEquals(new CommandLine(Action.PRINT_CONFIG, ConfigLoader.DEFAULT_PATH, false, true), CommandLine.parse("config", "--strict-config"));
     }
 
     @Test
@@ -33,7 +39,7 @@ class CommandLineTest {
     @Test
     void badArgumentsSayWhatIsWrong() {
         assertEquals("--config needs a path", assertThrows(IllegalArgumentException.class, () -> CommandLine.parse("--config")).getMessage());
-        assertEquals("unknown argument 'dump'; usage: jcrid [--config PATH] [config] [--version]",
+        assertEquals("unknown argument 'dump'; usage: jcrid [--config PATH] [--strict-config] [config] [--version]",
                 assertThrows(IllegalArgumentException.class, () -> CommandLine.parse("config", "dump")).getMessage());
     }
 }

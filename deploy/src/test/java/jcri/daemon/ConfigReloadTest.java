@@ -29,7 +29,7 @@ class ConfigReloadTest {
     void running() throws Exception {
         file = dir.resolve("config.toml");
         Files.writeString(file, "root = \"/var/lib/jcri\"\nlog_level = \"info\"\n");
-        reload = new ConfigReload(file, true, new ConfigLoader().load(file, true).config(), levels::add, formats::add,
+        reload = new ConfigReload(new ConfigLoader(), file, true, new ConfigLoader().load(file, true).config(), levels::add, formats::add,
                 registries::add);
     }
 
@@ -96,7 +96,7 @@ class ConfigReloadTest {
 
     @Test
     void anOptionalFileThatWentAwayMeansTheDefaults() throws Exception {
-        var optional = new ConfigReload(dir.resolve("absent.toml"), false, new ConfigLoader().load(file, true).config(), levels::add,
+        var optional = new ConfigReload(new ConfigLoader(), dir.resolve("absent.toml"), false, new ConfigLoader().load(file, true).config(), levels::add,
                 formats::add, registries::add);
         assertEquals("reloaded " + dir.resolve("absent.toml") + ": nothing to apply", optional.reload().summary());
     }
