@@ -238,6 +238,11 @@ public final class JcridProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** The daemon's log file (stdout and stderr). */
+    public Path logFile() {
+        return log;
+    }
+
     /** SIGTERM, then waits for a graceful exit; returns the exit code. */
     public int stop() throws InterruptedException {
         process.destroy();

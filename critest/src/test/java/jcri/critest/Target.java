@@ -64,6 +64,11 @@ public final class Target {
         return Optional.ofNullable(daemon);
     }
 
+    /** The suite's own jcrid if it has been started already (never starts it). */
+    static synchronized Optional<JcridProcess> startedDaemon() {
+        return Optional.ofNullable(daemon);
+    }
+
     private static JcridProcess startDaemon() {
         try {
             var dir = Scratch.dir("critest-");
