@@ -34,7 +34,11 @@ public final class Crictl {
 
     /** The command line of {@code crictl args...} against the endpoint under test. */
     public static List<String> command(String... args) {
-        var endpoint = Target.endpoint();
+        return commandAt(Target.endpoint(), args);
+    }
+
+    /** The command line of {@code crictl args...} against {@code endpoint}. */
+    public static List<String> commandAt(String endpoint, String... args) {
         var command = new ArrayList<>(List.of(binary().toString(), "--runtime-endpoint", endpoint, "--image-endpoint", endpoint,
                 "--timeout", "30s"));
         command.addAll(List.of(args));
@@ -46,16 +50,39 @@ public final class Crictl {
         return finish(new ProcessBuilder(command(args)), stdin, timeout);
     }
 
+    /** Runs {@code crictl args...} against {@code endpoint} (a jcrid of a spec's own), with no input. */
+    public static Result runAt(String endpoint, Duration timeout, String... args) throws IOException, InterruptedException {
+        return finish(new ProcessBuilder(commandAt(endpoint, args)), "", timeout);
+    }
+
     /**
-     * Runs {@code crictl args...} on a pseudo-terminal ({@code script(1)}), as from an interactive shell,
-     * typing {@code typed}; stdout and stderr both arrive as the terminal's output.
+     * Runs {@code crictl args...} on a pseudo-terminal ({@code script(1)}), as from an interactive shell, and types
+     * {@code typed} once the shell in it runs commands: a shell starting on a terminal may discard what was typed
+     * before it was ready, so a harmless probe line is typed until its result shows. stdout and stderr both arrive as
+     * the terminal's output.
      */
     public static Result runOnTerminal(String typed, Duration timeout, String... args) throws IOException, InterruptedException {
         var line = new StringBuilder();
         for (var word : command(args)) {
             line.append('\'').append(word.replace("'", "'\\''")).append("' ");
         }
-        return finish(new ProcessBuilder("script", "--quiet", "--return", "--command", line.toString(), "/dev/null"), typed, timeout);
+        var run = Run.start(new ProcessBuilder("script", "--quiet", "--return", "--command", line.toString(), "/dev/null"));
+        var process = run.process();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (var in = process.getOutputStream()) {
+            while (!Files.readString(run.out()).contains("ready-42")) { // the echo of the typed line shows "ready-$((40 + 2))"
+                if (!process.isAlive() || System.nanoTime() > deadline) {
+                    break;
+                }
+                in.write("echo ready-$((40 + 2))\n".getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                process.waitFor(500, TimeUnit.MILLISECONDS);
+            }
+            in.write(typed.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            // crictl ended without reading all of its input; its output says why
+        }
+        return run.await(deadline);
     }
 
     /** Starts {@code crictl args...} and leaves it running (port-forward); the caller destroys it. */
@@ -64,20 +91,31 @@ public final class Crictl {
     }
 
     private static Result finish(ProcessBuilder builder, String stdin, Duration timeout) throws IOException, InterruptedException {
-        var dir = Scratch.dir("crictl-");
-        var out = dir.resolve("stdout");
-        var err = dir.resolve("stderr");
-        var process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        try (var in = process.getOutputStream()) {
+        var run = Run.start(builder);
+        try (var in = run.process().getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // crictl ended without reading all of its input; its output says why
         }
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            process.destroyForcibly().waitFor();
-            throw new AssertionError(builder.command() + " did not end within " + timeout + "; stdout: "
-                    + Files.readString(out) + ", stderr: " + Files.readString(err));
+        return run.await(System.nanoTime() + timeout.toNanos());
+    }
+
+    /** A started command whose stdout and stderr go to files of a scratch directory. */
+    private record Run(List<String> command, Process process, Path out, Path err) {
+        static Run start(ProcessBuilder builder) throws IOException {
+            var dir = Scratch.dir("crictl-");
+            var out = dir.resolve("stdout");
+            var err = dir.resolve("stderr");
+            return new Run(builder.command(), builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start(), out, err);
         }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+
+        /** Its result once it ended; fails if it has not by {@code deadline} ({@link System#nanoTime}). */
+        Result await(long deadline) throws IOException, InterruptedException {
+            if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(command + " did not end in time; stdout: " + Files.readString(out) + ", stderr: " + Files.readString(err));
+            }
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        }
     }
 }

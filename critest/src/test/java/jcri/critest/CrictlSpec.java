@@ -67,6 +67,17 @@ class CrictlSpec {
     }
 
     @Test
+    void execSyncOfAHundredMegabytesAnswersWithTheCappedOutput() throws Exception {
+        // crictl, like the kubelet, accepts answers of at most 16 MiB: the capped output must fit in one (conmon's 32 MiB of
+        // log hold about 1.4 MB of 2-byte lines, each with its own timestamp and stream)
+        var sync = Crictl.run("", Duration.ofSeconds(180), "--timeout", "150s", "exec", "--sync", "--timeout", "120", shell,
+                "sh", "-c", "yes | head -c 100000000; echo done >&2");
+        assertEquals(0, sync.exit(), sync.stderr());
+        assertTrue(sync.stdout().length() > 1 << 20 && sync.stdout().length() < 16 << 20, "stdout of " + sync.stdout().length() + " chars");
+        assertTrue(sync.stdout().startsWith("y\ny\ny\n"), sync.stdout().substring(0, 16));
+    }
+
+    @Test
     void execWithTerminalRunsAnInteractiveShell() throws Exception {
         var session = Crictl.runOnTerminal("tty\necho typed-$((6 * 7))\nexit 0\n", LIMIT, "exec", "-it", shell, "sh");
         assertEquals(0, session.exit(), session.toString());
