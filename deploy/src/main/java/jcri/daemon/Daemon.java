@@ -134,7 +134,7 @@ final class Daemon implements AutoCloseable {
         var table = new ContainerTable(new JsonStore<>(root.resolve("containers"), ContainerRecord.class), events);
         var bundles = new ContainerBundles(state.resolve("containers"), images.snapshotter(), conmon, MountTable::unmount,
                 new ImageVolumes(images, images.snapshotter(), MountTable::mountAll, MountTable::unmount));
-        var exitMonitor = new ExitMonitor(table, bundles, Map.copyOf(runtimes));
+        var exitMonitor = new ExitMonitor(table, bundles, Map.copyOf(runtimes), task -> Thread.ofVirtual().name("runtime-delete").start(task));
         resources.add(exitMonitor);
         var containers = new ContainerManager(table, bundles, exitMonitor, driver, sandboxes, images, images.snapshotter(),
                 new OciSpecBuilder(Capabilities.ofThisProcess(), ownOomScoreAdj(), NodeFacts.ofThisNode(),

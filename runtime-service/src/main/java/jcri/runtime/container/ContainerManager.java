@@ -193,7 +193,7 @@ public final class ContainerManager implements PodContainers {
         }
         var record = found.get();
         stop(record.id(), 0);
-        runtime(record.handler()).delete(record.id());
+        monitor.deleteRuntimeState(record);
         bundles.release(record.id(), true);
         table.remove(record);
     }

@@ -100,7 +100,6 @@ public final class ContainerTable {
         return true;
     }
 
-    /** Forgets a container (its runtime state and bundle already gone): record, name, waiters; publishes DELETED. */
     /** Records new resources of a container that has not exited, in its state; false if it has exited or is gone. */
     synchronized boolean resize(String id, LinuxContainerResources resources) {
         var current = containers.get(id);
@@ -113,6 +112,7 @@ public final class ContainerTable {
         return true;
     }
 
+    /** Forgets a container (its runtime state and bundle already gone): record, name, waiters; publishes DELETED. */
     synchronized void remove(ContainerRecord record) {
         if (containers.remove(record.id()) == null) {
             return;

@@ -9,6 +9,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import jcri.process.ProcessIdentity;
@@ -31,13 +32,19 @@ public final class ExitMonitor implements AutoCloseable {
     private final Map<String, ? extends OciRuntime> runtimes;
     private final WatchService watch;
     private final OomKillLedger oomKills = new OomKillLedger();
+    private final RuntimeDeletions deletions;
     private Thread thread;
 
-    /** Starts watching the exit dir at once, so no exit file is missed; events are handled from {@link #start}. */
-    public ExitMonitor(ContainerTable table, ContainerBundles bundles, Map<String, ? extends OciRuntime> runtimes) throws IOException {
+    /**
+     * Starts watching the exit dir at once, so no exit file is missed; events are handled from {@link #start}. An exit
+     * conmon reports begins the deletion of the container's runtime state on {@code deletions} (see {@link RuntimeDeletions}).
+     */
+    public ExitMonitor(ContainerTable table, ContainerBundles bundles, Map<String, ? extends OciRuntime> runtimes, Executor deletions)
+            throws IOException {
         this.table = table;
         this.bundles = bundles;
         this.runtimes = runtimes;
+        this.deletions = new RuntimeDeletions(runtimes, deletions);
         this.watch = FileSystems.getDefault().newWatchService();
         bundles.exitDir().register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
     }
@@ -48,6 +55,11 @@ public final class ExitMonitor implements AutoCloseable {
      */
     public void countOomKills(String id) {
         bundles.memoryCgroup(id).ifPresent(cgroup -> oomKills.open(cgroup, others(id, false)));
+    }
+
+    /** Deletes the runtime state of a container that has exited (see {@link RuntimeDeletions#delete}). */
+    void deleteRuntimeState(ContainerRecord record) throws IOException, InterruptedException {
+        deletions.delete(record);
     }
 
     /** Handles exit files and checks monitors from now on, in a thread of its own. */
@@ -103,7 +115,10 @@ public final class ExitMonitor implements AutoCloseable {
             long finished = Math.max(Times.nanos(Files.getLastModifiedTime(file).toInstant()), record.get().startedNanos());
             boolean oom = settleOomKills(id) > 0;
             var reason = oom ? ContainerTable.OOM_KILLED : code == 0 ? "Completed" : "Error";
-            table.update(record.get().exited(finished, code, reason, oom ? "the kernel's OOM killer ended a process of the container" : ""));
+            var exited = record.get().exited(finished, code, reason, oom ? "the kernel's OOM killer ended a process of the container" : "");
+            if (table.update(exited)) {
+                deletions.exited(exited);
+            }
         } catch (IOException | NumberFormatException e) {
             LOG.warning("cannot read exit file " + file + ": " + e);
         }

@@ -32,7 +32,7 @@ class ContainerRecoveryWithFakeRuntimeTest {
     @BeforeEach
     void fixture() throws Exception {
         f = new ContainerFixture(dir);
-        monitor = new ExitMonitor(f.table, f.bundles, f.runtimes);
+        monitor = new ExitMonitor(f.table, f.bundles, f.runtimes, Runnable::run);
     }
 
     @AfterEach
@@ -64,7 +64,7 @@ class ContainerRecoveryWithFakeRuntimeTest {
         assertEquals(ContainerState.EXITED, exited.state());
         assertEquals(7, exited.exitCode());
         assertEquals(START + 1_000_000_000L, exited.finishedNanos());
-        assertEquals(List.of(), f.runtime.calls, "the exit file says it all");
+        assertEquals(List.of("delete " + record.id()), f.runtime.calls, "the exit file says it all; the runtime state goes with the exit");
     }
 
     @Test

@@ -27,7 +27,7 @@ class ExitMonitorWithFakeRuntimeTest {
     @BeforeEach
     void monitor() throws Exception {
         f = new ContainerFixture(dir);
-        monitor = new ExitMonitor(f.table, f.bundles, f.runtimes);
+        monitor = new ExitMonitor(f.table, f.bundles, f.runtimes, Runnable::run);
     }
 
     @AfterEach
@@ -185,7 +185,7 @@ class ExitMonitorWithFakeRuntimeTest {
         var record = f.running(1, START, gone());
         f.exitFile(record.id(), "9", START + 1_000);
         monitor.checkMonitors();
-        assertEquals(List.of(), f.runtime.calls);
+        assertEquals(List.of("delete " + record.id()), f.runtime.calls, "no kill; the runtime state goes with the exit");
         assertEquals(9, f.record(record.id()).exitCode());
     }
 

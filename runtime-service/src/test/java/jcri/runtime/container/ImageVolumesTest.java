@@ -113,7 +113,7 @@ class ImageVolumesTest {
     @Test
     void theCrashSweepReleasesTheViewsOfAContainerWithoutRecord() throws Exception {
         volumes.mount(id(4), config(image(VOLUME, "")), f.bundles.path(id(4)));
-        try (var monitor = new ExitMonitor(f.table, f.bundles, f.runtimes)) {
+        try (var monitor = new ExitMonitor(f.table, f.bundles, f.runtimes, Runnable::run)) {
             new ContainerRecovery(f.table, f.bundles, f.snapshots, f.runtimes, monitor).recover();
         }
         assertEquals(List.of(), f.snapshots.list());
