@@ -3,14 +3,17 @@ package jcri.critest.kubelet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import jcri.api.v1.ContainerStatusRequest;
 import jcri.api.v1.ListImagesRequest;
+import jcri.critest.JcridProcess;
 import jcri.critest.Logs;
 import jcri.critest.Scratch;
 import jcri.critest.TestRegistry;
@@ -24,11 +27,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Pods of the CRI features of Kubernetes 1.30+ run by kubelet v1.32 on jcri: the kubelet uses a feature only where
  * jcri's {@code Status} advertises it (recursive read-only mounts, the supplemental-groups policy, user namespaces),
- * and image volumes.
+ * image volumes, and a device plugin's CDI devices.
  */
 class Kubelet132FeaturesSpec {
     private static final Duration START = Duration.ofSeconds(90);
     private static final Duration LOGGED = Duration.ofSeconds(30);
+    /** The device plugin's resource, and the CDI kind of its devices. */
+    private static final String NULL_DEVICES = "jcri.test/null";
     @RegisterExtension
     static final KubeletNode node = new KubeletNode(KubeletVersion.V1_32, "");
 
@@ -133,5 +138,66 @@ class Kubelet132FeaturesSpec {
         var uids = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
         assertEquals(List.of(hostId, hostId, hostId, hostId), Arrays.stream(uids.substring(4).trim().split("\\s+")).map(Long::parseLong).toList(),
                 "the container's root is host user " + hostId + " on the node: " + uids);
+    }
+
+    /**
+     * A device plugin's device reaches the container as a CDI device: the plugin answers the kubelet's allocation with
+     * the device's CDI name only, the kubelet passes it on in the container's {@code CDI_devices}, and jcri makes the
+     * edits of its CDI spec (written into its spec directory): host /dev/null as the device's node, a read-only mount
+     * of a node directory and an environment variable.
+     */
+    @Test
+    void aDevicePluginsCdiDeviceHasItsNodeMountAndEnvInThePod() throws Exception {
+        var shared = Scratch.dir("critest-kubelet-cdi-");
+        Files.writeString(shared.resolve("hello.txt"), "hello from the node\n");
+        var plugin = new CdiDevicePlugin(NULL_DEVICES, List.of("null0", "null1"));
+        var spec = Files.createDirectories(JcridProcess.cdiDir(node.jcrid().dir())).resolve("jcri-test-null.json");
+        Files.writeString(spec, nullDevicesSpec(plugin.ids(), shared));
+        try (var _ = DevicePluginServer.start(NULL_DEVICES, plugin)) {
+            DevicePluginServer.awaitListed(NULL_DEVICES, plugin.ids(), LOGGED);
+            node.run("cdi", KubeletNode.main("echo $JCRI_NULL; stat -c '%n %F %t:%T' /dev/jcri-*; echo data > /dev/jcri-$JCRI_NULL"
+                    + " && echo wrote; cat /mnt/jcri-null/hello.txt; echo checked; exec sleep 1000") + """
+                        resources: {limits: {%s: 1}}
+                    """.formatted(NULL_DEVICES));
+            var pod = awaitRunning("cdi");
+            assertEquals(1, plugin.allocations().size(), "one allocation, for container main: " + plugin.allocations());
+            var id = plugin.allocations().getFirst().getFirst();
+            var lines = Logs.await(KubeletNode.log(pod, "main", 0), l -> l.contains("checked"), "the device's checks", LOGGED);
+            assertEquals(List.of(id, "/dev/jcri-" + id + " character special file 1:3", "wrote", "hello from the node", "checked"), lines);
+            var status = node.cri().runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(pod.containerId("main"))
+                    .setVerbose(true).build());
+            assertTrue(status.getStatus().getAnnotationsMap().keySet().stream().noneMatch(k -> k.startsWith("cdi.k8s.io/")),
+                    "the kubelet named the device in CDI_devices, not by annotation: " + status.getStatus().getAnnotationsMap());
+            var runtimeSpec = new ObjectMapper().readTree(status.getInfoMap().get("info")).path("runtimeSpec");
+            var device = element(runtimeSpec.path("linux").path("devices"), "path", "/dev/jcri-" + id);
+            assertEquals(List.of("c", "1", "3"), List.of(device.path("type").asText(), device.path("major").asText(),
+                    device.path("minor").asText()), device.toString());
+            assertTrue(runtimeSpec.path("process").path("env").toString().contains("\"JCRI_NULL=" + id + "\""),
+                    "config.json's env: " + runtimeSpec.path("process").path("env"));
+            assertEquals(shared.toString(), element(runtimeSpec.path("mounts"), "destination", "/mnt/jcri-null").path("source").asText());
+            node.delete("cdi");
+        } finally {
+            Files.delete(spec);
+        }
+    }
+
+    /**
+     * A CDI spec of kind {@link #NULL_DEVICES}: device {@code id} is the node's /dev/null as {@code /dev/jcri-<id>}
+     * and sets {@code JCRI_NULL=<id>}; every device mounts {@code shared} read-only on /mnt/jcri-null.
+     */
+    private static String nullDevicesSpec(List<String> ids, Path shared) {
+        var devices = ids.stream().map(id -> """
+                {"name": "%1$s", "containerEdits": {"env": ["JCRI_NULL=%1$s"],
+                 "deviceNodes": [{"path": "/dev/jcri-%1$s", "hostPath": "/dev/null", "permissions": "rw"}]}}""".formatted(id)).toList();
+        return """
+                {"cdiVersion": "0.6.0", "kind": "%s", "devices": [%s],
+                 "containerEdits": {"mounts": [{"hostPath": "%s", "containerPath": "/mnt/jcri-null", "options": ["rbind", "ro"]}]}}
+                """.formatted(NULL_DEVICES, String.join(", ", devices), shared);
+    }
+
+    /** The element of JSON array {@code array} whose {@code field} is {@code value}. */
+    private static JsonNode element(JsonNode array, String field, String value) {
+        return StreamSupport.stream(array.spliterator(), false).filter(e -> e.path(field).asText().equals(value)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + field + " " + value + " in " + array));
     }
 }

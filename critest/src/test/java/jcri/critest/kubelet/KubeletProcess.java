@@ -104,14 +104,17 @@ public final class KubeletProcess implements AutoCloseable {
     }
 
     /**
-     * Stops it if it runs, and its API server, and unmounts its root dir, which it bind-mounts onto itself (shared) and
-     * leaves mounted.
+     * Stops it if it runs, and its API server, removes what its device manager leaves in the device plugin directory
+     * (a fixed host path, see {@link DevicePluginServer}): its socket and its checkpoint, whose devices the next kubelet
+     * would take up; and unmounts its root dir, which it bind-mounts onto itself (shared) and leaves mounted.
      */
     @Override
     public void close() throws IOException, InterruptedException {
         if (process.isAlive()) {
             stop();
         }
+        Files.deleteIfExists(DevicePluginServer.KUBELET_SOCKET);
+        Files.deleteIfExists(DevicePluginServer.CHECKPOINT);
         if (apiServer != null) {
             apiServer.close();
         }
