@@ -1,9 +1,12 @@
 package jcri.critest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import jcri.api.v1.ExecRequest;
 import jcri.api.v1.ExecSyncRequest;
@@ -24,6 +27,8 @@ class NioTransportSpec {
         try (var jcrid = JcridProcess.startWithJvmOptions(dir, List.of("-Djcri.transport=nio"));
              var cri = new CriClient(jcrid.endpoint())) {
             assertTrue(jcrid.log().contains("transport: nio (-Djcri.transport=nio)"), jcrid.log());
+            assertFalse(Files.readString(Path.of("/proc", String.valueOf(jcrid.process().pid()), "maps"))
+                    .contains("netty_transport_native_epoll"), "the native library is not loaded");
             assertEquals("jcri", cri.runtime().version(VersionRequest.getDefaultInstance()).getRuntimeName());
 
             var pod = Pods.config("nio").build();

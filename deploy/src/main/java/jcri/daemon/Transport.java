@@ -31,11 +31,18 @@ record Transport(boolean epoll, String reason) {
 
     private static Transport thisProcess;
 
-    /** This process's transport, chosen at the first call from {@code -Djcri.transport} and whether epoll loads. */
+    /**
+     * This process's transport, chosen at the first call from {@code -Djcri.transport} and whether epoll loads. Call it
+     * before netty's channels are built: for {@code nio} it also sets {@code io.netty.transport.noNative}, without which
+     * grpc-netty would load the native library anyway, to see whether epoll is there.
+     */
     static synchronized Transport ofThisProcess() {
         if (thisProcess == null) {
-            thisProcess = choose(System.getProperty(PROPERTY, "auto"),
-                    () -> Epoll.isAvailable() ? Optional.empty() : Optional.of(Epoll.unavailabilityCause()));
+            var setting = System.getProperty(PROPERTY, "auto");
+            if (setting.equals("nio")) {
+                System.setProperty("io.netty.transport.noNative", "true");
+            }
+            thisProcess = choose(setting, () -> Epoll.isAvailable() ? Optional.empty() : Optional.of(Epoll.unavailabilityCause()));
         }
         return thisProcess;
     }
