@@ -64,10 +64,10 @@ class ChurnSpec {
 
         var metrics = daemon.get().metrics();
         for (var step : List.of("netns_pin", "cni_add", "cni_del", "rootfs_mount", "runc_create", "runc_start")) {
-            assertTrue(metrics.value("jcri_operation_step_seconds_count{step=\"" + step + "\"}") >= PODS, step + " timed for each pod");
+            assertTrue(metrics.value("container_runtime_jcri_operation_step_seconds_count{step=\"" + step + "\"}") >= PODS, step + " timed for each pod");
         }
-        assertTrue(metrics.contains("jcri_containers{state=\"running\"}"), "containers by state");
-        assertTrue(metrics.contains("jcri_pod_sandboxes{state=\"ready\"}"), "pods by state");
-        assertTrue(metrics.contains("jcri_container_oom_kills_total"), "OOM kills");
+        assertTrue(metrics.contains("container_runtime_jcri_containers{state=\"running\"}"), "containers by state");
+        assertTrue(metrics.contains("container_runtime_jcri_pod_sandboxes{state=\"ready\"}"), "pods by state");
+        assertTrue(metrics.contains("container_runtime_jcri_containers_oom_total"), "OOM kills");
     }
 }

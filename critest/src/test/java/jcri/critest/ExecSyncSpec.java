@@ -108,7 +108,7 @@ class ExecSyncSpec {
     void anExecSyncUnderWayIsCountedAsASession() throws Exception {
         var daemon = Target.daemon();
         org.junit.jupiter.api.Assumptions.assumeTrue(daemon.isPresent(), "reads the metrics of the jcrid the suite started");
-        var series = "jcri_stream_sessions{kind=\"exec_sync\"}";
+        var series = "container_runtime_jcri_stream_sessions{kind=\"exec_sync\"}";
         var call = java.util.concurrent.CompletableFuture.supplyAsync(() -> exec(10, "sleep", "2"));
         double seen = 0;
         while (seen < 1 && !call.isDone()) {

@@ -97,14 +97,16 @@ class JcridDaemonSpec {
     }
 
     @Test
-    void metricsCountEachCallByMethodAndCode() throws Exception {
+    void metricsCountEachCallAsContainerdAndCriODashboardsExpect() throws Exception {
         try (var jcrid = JcridProcess.start(dir, ""); var cri = new CriClient(jcrid.endpoint())) {
             cri.runtime().version(VersionRequest.getDefaultInstance());
             cri.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance());
             var metrics = jcrid.metrics();
-            assertEquals(1, metrics.value("jcri_grpc_server_handled_seconds_count{code=\"OK\",method=\"runtime.v1.RuntimeService/Version\"}"),
-                    metrics.text());
-            assertTrue(metrics.contains("jcri_grpc_server_handled_seconds_bucket"), "a latency histogram");
+            var version = "grpc_method=\"Version\",grpc_service=\"runtime.v1.RuntimeService\",grpc_type=\"unary\"";
+            assertEquals(1, metrics.value("grpc_server_handled_total{grpc_code=\"OK\"," + version + "}"), metrics.text());
+            assertEquals(1, metrics.value("grpc_server_started_total{" + version + "}"), metrics.text());
+            assertTrue(metrics.contains("grpc_server_handling_seconds_bucket{" + version + ",le=\"0.005\"}"), "a latency histogram");
+            assertEquals(1, metrics.value("container_runtime_jcri_operations_total{operation=\"RuntimeConfig\"}"), metrics.text());
             assertTrue(metrics.contains("jvm_memory_used_bytes"), "JVM metrics");
         }
     }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The streaming server under malformed traffic on valid exec, attach and port-forward URLs: garbage instead of HTTP, garbage after a SPDY or
  * WebSocket upgrade, a genuine SPDY exec session's frames with bytes flipped, cut or repeated. Each connection the
- * client drops must end its session (the {@code jcri_stream_sessions} gauge back to 0) and the command it may have
+ * client drops must end its session (the {@code container_runtime_jcri_stream_sessions} gauge back to 0) and the command it may have
  * started; the daemon keeps serving exec. The suite runs a fixed seed; {@code -Dcritest.fuzz.seed=N} runs
  * another.
  */
@@ -112,7 +112,7 @@ class StreamFuzzSpec {
     private static double openSessions(JcridProcess daemon) throws IOException, InterruptedException {
         var metrics = daemon.metrics();
         return java.util.stream.Stream.of("exec", "attach", "portforward")
-                .mapToDouble(kind -> metrics.value("jcri_stream_sessions{kind=\"" + kind + "\"}")).sum();
+                .mapToDouble(kind -> metrics.value("container_runtime_jcri_stream_sessions{kind=\"" + kind + "\"}")).sum();
     }
 
     /** What a client sends for an exec with stdin, stdout and stderr that types one line and closes stdin. */

@@ -7,9 +7,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -25,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
-/** The CRI gRPC server on a Unix domain socket (netty epoll), handlers on virtual threads. */
+/** The CRI gRPC server on a Unix domain socket (netty, epoll or NIO: {@link Transport}), handlers on virtual threads. */
 final class CriServer implements AutoCloseable {
     /** The kubelet's own limit on CRI messages. */
     static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -45,18 +42,18 @@ final class CriServer implements AutoCloseable {
         this.handlers = handlers;
     }
 
-    static CriServer start(Path socket, List<ServerServiceDefinition> services, List<ServerInterceptor> interceptors)
-            throws IOException {
+    static CriServer start(Path socket, Transport transport, List<ServerServiceDefinition> services,
+                           List<ServerInterceptor> interceptors) throws IOException {
         Files.createDirectories(socket.getParent());
         claim(socket);
-        var boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        var workers = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        var boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
+        var workers = new MultiThreadIoEventLoopGroup(2, transport.ioHandlers());
         var handlers = Executors.newVirtualThreadPerTaskExecutor();
         // Bound under a private name and linked to its real name once its mode is set: the socket never appears with the umask's mode.
         var binding = socket.resolveSibling(privatePrefix(socket) + ProcessHandle.current().pid());
         Files.deleteIfExists(binding);
-        var builder = NettyServerBuilder.forAddress(new DomainSocketAddress(binding.toString()))
-                .channelType(EpollServerDomainSocketChannel.class)
+        var builder = NettyServerBuilder.forAddress(transport.address(binding))
+                .channelType(transport.serverChannel())
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(handlers)

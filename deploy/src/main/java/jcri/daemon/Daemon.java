@@ -78,6 +78,8 @@ final class Daemon implements AutoCloseable {
     private final ImageManager images;
 
     Daemon(JcriConfig config) throws IOException {
+        var transport = Transport.ofThisProcess();
+        LOG.info("transport: " + transport);
         var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         var gc = new JvmGcMetrics();
         resources.add(gc);
@@ -166,7 +168,7 @@ final class Daemon implements AutoCloseable {
                         RuntimeServiceGrpc::bindService, runtimeFamilies),
                 ServiceComposer.compose(ImageServiceGrpc.getServiceDescriptor(), ImageServiceGrpc.AsyncService.class,
                         ImageServiceGrpc::bindService, imageFamilies));
-        server = CriServer.start(Path.of(config.socket()), services, List.of(new RpcInterceptor(registry)));
+        server = CriServer.start(Path.of(config.socket()), transport, services, List.of(new RpcInterceptor(registry)));
         try {
             jvmMetrics.join();
         } catch (InterruptedException e) {

@@ -4,12 +4,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.unix.DomainSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** A plaintext gRPC channel to a CRI socket on this node ({@code unix://} or a path), with an event loop of its own. */
+/**
+ * A plaintext gRPC channel to a CRI socket on this node ({@code unix://} or a path), with an event loop of its own, on
+ * this process's {@link Transport}.
+ */
 final class LocalChannel implements AutoCloseable {
     private final EventLoopGroup group;
     private final ManagedChannel channel;
@@ -20,10 +21,11 @@ final class LocalChannel implements AutoCloseable {
     }
 
     static LocalChannel open(String endpoint) {
-        var group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        var transport = Transport.ofThisProcess();
+        var group = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
         var channel = NettyChannelBuilder
-                .forAddress(new DomainSocketAddress(endpoint.startsWith("unix://") ? endpoint.substring(7) : endpoint))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(group).usePlaintext().build();
+                .forAddress(transport.address(Path.of(endpoint.startsWith("unix://") ? endpoint.substring(7) : endpoint)))
+                .channelType(transport.clientChannel()).eventLoopGroup(group).usePlaintext().build();
         return new LocalChannel(group, channel);
     }
 

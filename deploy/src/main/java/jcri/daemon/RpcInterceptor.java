@@ -9,38 +9,51 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Records a latency histogram and a count per RPC method and status code, logs one structured line
- * per failed call (method, object id, cause) and, at debug level, one per call.
+ * Measures every call ({@link GrpcServerMetrics}, {@link OperationMetrics}), logs one structured line per failed call
+ * (method, object id, cause) and, at debug level, one per call.
  */
 final class RpcInterceptor implements ServerInterceptor {
     private static final Logger LOG = Logger.getLogger("jcri.rpc");
-    private final MeterRegistry registry;
+    private final GrpcServerMetrics grpc;
+    private final OperationMetrics operations;
 
     RpcInterceptor(MeterRegistry registry) {
-        this.registry = registry;
+        this.grpc = new GrpcServerMetrics(registry);
+        this.operations = new OperationMetrics(registry);
     }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        var method = call.getMethodDescriptor().getFullMethodName();
+        var descriptor = call.getMethodDescriptor();
+        var method = descriptor.getFullMethodName();
+        var meters = grpc.of(descriptor);
+        meters.started();
         var started = System.nanoTime();
         var request = new Object[1];
         var observed = new ForwardingServerCall.SimpleForwardingServerCall<Q, R>(call) {
             @Override
+            public void sendMessage(R message) {
+                meters.sent();
+                super.sendMessage(message);
+            }
+
+            @Override
             public void close(Status status, Metadata trailers) {
-                record(method, request[0], status, System.nanoTime() - started);
+                long nanos = System.nanoTime() - started;
+                meters.handled(status.getCode(), nanos);
+                operations.record(descriptor.getBareMethodName(), status.getCode(), nanos);
+                log(method, request[0], status, nanos);
                 super.close(status, trailers);
             }
         };
         return new ForwardingServerCallListener.SimpleForwardingServerCallListener<Q>(next.startCall(observed, headers)) {
             @Override
             public void onMessage(Q message) {
+                meters.received();
                 if (request[0] == null) {
                     request[0] = message;
                 }
@@ -49,14 +62,7 @@ final class RpcInterceptor implements ServerInterceptor {
         };
     }
 
-    private void record(String method, Object request, Status status, long nanos) {
-        Timer.builder("jcri_grpc_server_handled")
-                .description("CRI calls by method and status code")
-                .tag("method", method)
-                .tag("code", status.getCode().name())
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+    private static void log(String method, Object request, Status status, long nanos) {
         if (!status.isOk()) {
             var level = status.getCode() == Status.Code.NOT_FOUND || status.getCode() == Status.Code.CANCELLED
                     ? Level.INFO : Level.WARNING;

@@ -2,6 +2,7 @@ package jcri.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -11,7 +12,8 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,8 +96,8 @@ class RpcInterceptorTest {
     }
 
     @Test
-    void everyCallIsTimedByMethodAndCodeAndFailuresAreLoggedWithTheObjectId() throws Exception {
-        var registry = new SimpleMeterRegistry();
+    void everyCallIsMeasuredAsGoGrpcPrometheusAndCriONameItAndFailuresAreLoggedWithTheObjectId() throws Exception {
+        var registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         rpcLog.addHandler(capture);
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(ServerInterceptors.intercept(RuntimeServiceGrpc.bindService(new Handlers()), new RpcInterceptor(registry)))
@@ -108,10 +110,25 @@ class RpcInterceptorTest {
         assertThrows(StatusRuntimeException.class, () -> stub.podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId("abc").build()));
         assertThrows(StatusRuntimeException.class, () -> stub.containerStatus(ContainerStatusRequest.newBuilder().setContainerId("c1").build()));
 
-        assertEquals(2, registry.get("jcri_grpc_server_handled").tag("method", "runtime.v1.RuntimeService/Version").tag("code", "OK")
-                .timer().count());
-        assertEquals(1, registry.get("jcri_grpc_server_handled").tag("method", "runtime.v1.RuntimeService/PodSandboxStatus")
-                .tag("code", "NOT_FOUND").timer().count());
+        var scrape = registry.scrape();
+        var version = "grpc_method=\"Version\",grpc_service=\"runtime.v1.RuntimeService\",grpc_type=\"unary\"";
+        for (var series : List.of(
+                "grpc_server_started_total{" + version + "} 2.0",
+                "grpc_server_msg_received_total{" + version + "} 2.0",
+                "grpc_server_msg_sent_total{" + version + "} 2.0",
+                "grpc_server_handled_total{grpc_code=\"OK\"," + version + "} 2.0",
+                "grpc_server_handling_seconds_count{" + version + "} 2",
+                "grpc_server_handling_seconds_bucket{" + version + ",le=\"0.005\"}",
+                "grpc_server_handling_seconds_bucket{" + version + ",le=\"10.0\"}",
+                "grpc_server_handled_total{grpc_code=\"NotFound\",grpc_method=\"PodSandboxStatus\",grpc_service=\"runtime.v1.RuntimeService\",grpc_type=\"unary\"} 1.0",
+                "grpc_server_msg_sent_total{grpc_method=\"PodSandboxStatus\",grpc_service=\"runtime.v1.RuntimeService\",grpc_type=\"unary\"} 0.0",
+                "grpc_server_handled_total{grpc_code=\"Internal\",grpc_method=\"ContainerStatus\",grpc_service=\"runtime.v1.RuntimeService\",grpc_type=\"unary\"} 1.0",
+                "container_runtime_jcri_operations_total{operation=\"Version\"} 2.0",
+                "container_runtime_jcri_operations_errors_total{operation=\"Version\"} 0.0",
+                "container_runtime_jcri_operations_errors_total{operation=\"PodSandboxStatus\"} 1.0",
+                "container_runtime_jcri_operations_latency_seconds{operation=\"Version\"} ")) {
+            assertTrue(scrape.contains(series), series + " in\n" + scrape);
+        }
         var failures = logged.stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue()).toList();
         assertEquals(2, failures.size(), "successful calls are logged only at debug level");
         assertEquals(Level.INFO, failures.get(0).getLevel(), "NOT_FOUND is routine, not a warning");

@@ -142,21 +142,22 @@ public final class ImageManager implements ImageLookup {
         worker.start();
         try {
             var record = pullTimeout.isZero() ? mine.get() : mine.get(pullTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            metrics.finished("success", Duration.ofNanos(System.nanoTime() - started));
+            metrics.succeeded(Duration.ofNanos(System.nanoTime() - started));
             LOG.info(() -> "pulled " + ref + " as " + record.id() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
             return record.toLocal();
         } catch (TimeoutException e) {
             stop(worker);
-            metrics.finished("timeout", Duration.ofNanos(System.nanoTime() - started));
+            metrics.failed(Status.Code.DEADLINE_EXCEEDED, Duration.ofNanos(System.nanoTime() - started));
             throw new CriException(Status.Code.DEADLINE_EXCEEDED, "pull of " + ref + " did not finish within " + pullTimeout.toSeconds()
                     + " s (pull_timeout_seconds); it was stopped and its partial layers removed");
         } catch (InterruptedException e) {
             stop(worker);
-            metrics.finished("cancelled", Duration.ofNanos(System.nanoTime() - started));
+            metrics.failed(Status.Code.CANCELLED, Duration.ofNanos(System.nanoTime() - started));
             throw e;
         } catch (ExecutionException e) {
-            metrics.finished("failure", Duration.ofNanos(System.nanoTime() - started));
-            throw failure(ref, e.getCause());
+            var error = failure(ref, e.getCause());
+            metrics.failed(error.code(), Duration.ofNanos(System.nanoTime() - started));
+            throw error;
         }
     }
 
@@ -174,7 +175,7 @@ public final class ImageManager implements ImageLookup {
         worker.join(Duration.ofSeconds(30));
     }
 
-    private static RuntimeException failure(ImageReference ref, Throwable cause) {
+    private static CriException failure(ImageReference ref, Throwable cause) {
         return switch (cause) {
             case CriException e -> new CriException(e.code(), "pull of " + ref + " failed: " + e.getMessage(), e);
             case SnapshotException e -> CriException.internal("pull of " + ref + " failed: " + e.getMessage(), e);

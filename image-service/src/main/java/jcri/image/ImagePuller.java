@@ -99,6 +99,9 @@ final class ImagePuller {
                 Digests.require(layer.digest());
                 MediaTypes.layerCompression(layer.mediaType()); // refuse unknown layer types before downloading
                 boolean present = snapshotExists(chainIds.get(i));
+                if (present) {
+                    metrics.layerReused();
+                }
                 fetched.add(downloads.submit(() -> present ? null : download(session, layer, permits)));
             }
             try {

@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 /**
  * The named steps of runtime operations (namespace pinning, CNI add and delete, runc create and
- * start, layer unpack…), each timed into {@code jcri_operation_step_seconds{step}}. Crash tests start
+ * start, layer unpack…), each timed into {@code container_runtime_jcri_operation_step_seconds{step}}. Crash tests start
  * jcrid with {@code -Djcri.test.pause-after=<step>}: the first call that finishes that step logs
  * {@code paused after step <step>} and never returns, so the test can SIGKILL the daemon right there.
  */
@@ -50,7 +50,7 @@ public final class Steps {
         try {
             return work.run();
         } finally {
-            timers.computeIfAbsent(step, name -> Timer.builder("jcri_operation_step")
+            timers.computeIfAbsent(step, name -> Timer.builder("container_runtime_jcri_operation_step")
                             .description("Time taken by one step of a runtime operation")
                             .tag("step", name)
                             .publishPercentileHistogram()

@@ -12,9 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * Container lifecycle events for any number of subscribers. Each subscriber has a bounded queue:
- * a subscriber that does not keep up loses events (counted in {@code jcri_container_events_dropped})
+ * a subscriber that does not keep up loses events (counted in {@code container_runtime_jcri_containers_dropped_events})
  * instead of slowing the runtime down. Also counts the containers the OOM killer ended
- * ({@code jcri_container_oom_kills}).
+ * ({@code container_runtime_jcri_containers_oom}).
  */
 public final class ContainerEvents {
     /** The four lifecycle transitions the CRI reports. */
@@ -31,9 +31,9 @@ public final class ContainerEvents {
 
     public ContainerEvents(MeterRegistry registry, int capacity) {
         this.capacity = capacity;
-        this.dropped = Counter.builder("jcri_container_events_dropped")
+        this.dropped = Counter.builder("container_runtime_jcri_containers_dropped_events")
                 .description("Container events dropped because a subscriber did not keep up").register(registry);
-        this.oomKills = Counter.builder("jcri_container_oom_kills")
+        this.oomKills = Counter.builder("container_runtime_jcri_containers_oom")
                 .description("Containers that exited because the kernel's OOM killer ended one of their processes").register(registry);
     }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts the streaming sessions under way by kind ({@code jcri_stream_sessions{kind=exec|exec_sync|attach|portforward}}). */
+/** Counts the streaming sessions under way by kind ({@code container_runtime_jcri_stream_sessions{kind=exec|exec_sync|attach|portforward}}). */
 public final class SessionGauge {
     private final MeterRegistry registry;
     private final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
@@ -18,7 +18,7 @@ public final class SessionGauge {
     /** Counts one session of {@code kind} until the returned handle is closed. */
     Handle open(String kind) {
         var count = open.computeIfAbsent(kind,
-                k -> registry.gauge("jcri_stream_sessions", Tags.of("kind", k), new AtomicInteger()));
+                k -> registry.gauge("container_runtime_jcri_stream_sessions", Tags.of("kind", k), new AtomicInteger()));
         count.incrementAndGet();
         return new Handle(count);
     }

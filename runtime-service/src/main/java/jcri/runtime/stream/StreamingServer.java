@@ -108,7 +108,7 @@ public final class StreamingServer implements AutoCloseable {
         return baseUrl + "/" + request.kind() + "/" + tokens.issue(request);
     }
 
-    /** Counts a session served outside the streaming server (ExecSync) under {@code jcri_stream_sessions{kind}}. */
+    /** Counts a session served outside the streaming server (ExecSync) under {@code container_runtime_jcri_stream_sessions{kind}}. */
     public SessionGauge.Handle session(String kind) {
         return gauge.open(kind);
     }

@@ -168,7 +168,7 @@ class ContainerTableTest {
         }
         assertEquals(List.of(ContainerEvents.Type.CREATED, ContainerEvents.Type.STARTED, ContainerEvents.Type.STOPPED,
                 ContainerEvents.Type.DELETED), types);
-        assertEquals(1.0, registry.get("jcri_container_oom_kills").counter().count());
+        assertEquals(1.0, registry.get("container_runtime_jcri_containers_oom").counter().count());
     }
 
     @Test

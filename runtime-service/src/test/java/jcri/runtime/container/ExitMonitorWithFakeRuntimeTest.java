@@ -86,7 +86,7 @@ class ExitMonitorWithFakeRuntimeTest {
         var exited = f.record(record.id());
         assertEquals(ContainerTable.OOM_KILLED, exited.reason());
         assertEquals(137, exited.exitCode());
-        assertEquals(1.0, f.registry.get("jcri_container_oom_kills").counter().count());
+        assertEquals(1.0, f.registry.get("container_runtime_jcri_containers_oom").counter().count());
     }
 
     @Test
