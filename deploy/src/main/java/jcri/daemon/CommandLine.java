@@ -11,7 +11,8 @@ import jcri.config.ConfigLoader;
  * @param explicit whether {@code --config} named it (then it must exist)
  */
 record CommandLine(Action action, Path config, boolean explicit) {
-    static final String USAGE = "usage: jcrid [--config PATH] [config] [--version]";
+    static final String USAGE = "usage: jcrid [--config PATH] [config] [--version]\n"
+            + ImagesCommand.USAGE.replace("usage: ", "       ");
 
     enum Action {
         /** Serve CRI. */
