@@ -116,6 +116,27 @@ class ImageImportSpec {
     }
 
     @Test
+    void skopeoReadsTheExportAndItsDockerArchiveImportsAgain() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/skopeo")), "needs skopeo (apt-get install skopeo)");
+        var built = image("through skopeo");
+        var name = "critest.local/imported/skopeo:3";
+        var archive = ArchiveBuilder.oci(List.of(ArchiveBuilder.Entry.of(built, name))).writeTo(dir.resolve("in.tar"));
+        assertEquals(0, images(socket(), null, "import", archive.toString()).exitCode());
+        var exported = dir.resolve("skopeo-export.tar");
+        assertEquals(0, images(socket(), null, "export", "-o", exported.toString(), name).exitCode());
+        remove(cri, name);
+        var copied = dir.resolve("skopeo-docker.tar");
+        var copy = new ProcessBuilder("skopeo", "copy", "-q", "oci-archive:" + exported, "docker-archive:" + copied + ":" + name)
+                .redirectErrorStream(true).start();
+        var output = new String(copy.getInputStream().readAllBytes());
+        assertEquals(0, copy.waitFor(), output);
+        var again = images(socket(), null, "import", copied.toString());
+        assertEquals(0, again.exitCode(), again.stderr());
+        assertEquals(built.id(), status(cri, name).getId());
+        remove(cri, name);
+    }
+
+    @Test
     void truncatedArchiveIsInvalidArgumentAndStoresNothing() throws Exception {
         var whole = dir.resolve("whole.tar");
         ArchiveBuilder.dockerSave(image("truncated"), List.of("critest.local/imported/truncated:1")).writeTo(whole);

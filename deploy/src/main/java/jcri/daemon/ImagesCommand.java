@@ -27,7 +27,7 @@ import jcri.config.JcriConfig;
 record ImagesCommand(String action, String socket, String file, List<String> images) {
     static final String USAGE = "usage: jcrid images import [--socket PATH] FILE|-\n"
             + "       jcrid images export [--socket PATH] -o FILE|- IMAGE...";
-    private static final int CHUNK = 1 << 20;
+    private static final int CHUNK = 64 << 10;
 
     /** Parses the arguments after {@code images}; a bad one is an {@link IllegalArgumentException} saying what is wrong. */
     static ImagesCommand parse(List<String> args) {

@@ -23,9 +23,9 @@ import jcri.image.ref.InvalidReferenceException;
 import jcri.image.store.ImageRecord;
 
 /**
- * One import of an image archive: spools it under {@code staging}, finds and checks its images (every name, config
- * and layer type before anything is stored), moves their blobs into the content store and unpacks each image's
- * layers for this platform, as a pull does. Returns the records; storing them is the caller's.
+ * Imports of image archives: {@link #spool} reads one under {@code staging}; {@link #store} finds and checks its images
+ * (every name, config and layer type before anything is stored), moves their blobs into the content store and unpacks
+ * each image's layers for this platform, as a pull does. Returns the records; recording them is the caller's.
  */
 final class ImageImporter {
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -46,18 +46,22 @@ final class ImageImporter {
         this.staging = staging;
     }
 
-    List<ImageRecord> importArchive(InputStream in) throws IOException {
-        try (var archive = SpooledArchive.read(in, staging.resolve(UUID.randomUUID().toString()))) {
-            var checked = new ArrayList<Checked>();
-            for (var image : ArchiveReader.images(archive, platform)) {
-                checked.add(check(image, archive));
-            }
-            var records = new ArrayList<ImageRecord>();
-            for (var image : checked) {
-                records.add(store(image));
-            }
-            return records;
+    /** Reads the archive {@code in} to disk; the caller closes it (which deletes it). */
+    SpooledArchive spool(InputStream in) throws IOException {
+        return SpooledArchive.read(in, staging.resolve(UUID.randomUUID().toString()));
+    }
+
+    /** Checks every image of {@code archive}, then stores their blobs and layers; returns their records. */
+    List<ImageRecord> store(SpooledArchive archive) throws IOException {
+        var checked = new ArrayList<Checked>();
+        for (var image : ArchiveReader.images(archive, platform)) {
+            checked.add(check(image, archive));
         }
+        var records = new ArrayList<ImageRecord>();
+        for (var image : checked) {
+            records.add(store(image));
+        }
+        return records;
     }
 
     private static Checked check(ArchiveImage image, SpooledArchive archive) {

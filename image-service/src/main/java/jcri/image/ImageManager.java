@@ -214,18 +214,22 @@ public final class ImageManager implements ImageLookup {
     public List<LocalImage> importArchive(InputStream in) throws IOException {
         long started = System.nanoTime();
         List<ImageRecord> stored = new ArrayList<>();
-        gcLock.readLock().lock();
-        try {
-            for (var record : importer.importArchive(in)) {
-                stored.add(images.add(record));
+        try (var archive = importer.spool(in)) { // however long the client takes, garbage collection is not held up
+            gcLock.readLock().lock();
+            try {
+                for (var record : importer.store(archive)) {
+                    stored.add(images.add(record));
+                }
+            } finally {
+                gcLock.readLock().unlock();
+                if (stored.isEmpty()) {
+                    collectGarbage(); // what a failed import stored or unpacked belongs to no image
+                }
             }
         } catch (CriException e) {
             throw e.code() == Status.Code.DATA_LOSS ? CriException.invalid("the image archive is damaged: %s", e.getMessage()) : e;
-        } finally {
-            gcLock.readLock().unlock();
-            if (stored.isEmpty()) {
-                collectGarbage(); // what a failed import spooled, stored or unpacked belongs to no image
-            }
+        } catch (IllegalArgumentException e) {
+            throw CriException.invalid("the image archive is damaged: %s", e.getMessage());
         }
         LOG.info(() -> "imported " + stored.stream().map(r -> r.id() + " " + r.repoTags()).toList() + " in "
                 + (System.nanoTime() - started) / 1_000_000 + " ms");

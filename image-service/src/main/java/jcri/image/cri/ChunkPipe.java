@@ -12,7 +12,7 @@ import java.util.concurrent.BlockingQueue;
  * {@link #close}s, chunks are dropped; a client that fails or cancels makes the next read fail.
  */
 final class ChunkPipe extends InputStream {
-    static final int CAPACITY = 8;
+    static final int CAPACITY = 32;
     private static final ByteString END = ByteString.copyFromUtf8("end");
     private static final ByteString FAILED = ByteString.copyFromUtf8("failed");
 

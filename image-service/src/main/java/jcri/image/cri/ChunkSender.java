@@ -15,7 +15,7 @@ import java.util.function.Function;
  * makes writes fail.
  */
 final class ChunkSender<T> extends OutputStream {
-    static final int CHUNK = 1 << 20;
+    static final int CHUNK = 64 << 10;
 
     private final ServerCallStreamObserver<T> observer;
     private final Function<ByteString, T> message;

@@ -65,17 +65,23 @@ public final class ImageArchiveHandler implements ImagesGrpc.AsyncService {
         }
     }
 
+    /**
+     * Writes on a thread of its own: the call's readiness callbacks, which {@link ChunkSender} waits for, come on the
+     * thread that runs this method once it has returned.
+     */
     @Override
     public void export(ExportRequest request, StreamObserver<ExportResponse> observer) {
         var call = (ServerCallStreamObserver<ExportResponse>) observer;
         var out = new ChunkSender<>(call, chunk -> ExportResponse.newBuilder().setChunk(chunk).build());
-        try {
-            images.exportArchive(request.getImagesList(), out);
-            out.flush();
-        } catch (Throwable t) {
-            observer.onError(Rpc.toStatus(t).asRuntimeException());
-            return;
-        }
-        observer.onCompleted();
+        Thread.ofVirtual().name("image export").start(() -> {
+            try {
+                images.exportArchive(request.getImagesList(), out);
+                out.flush();
+            } catch (Throwable t) {
+                observer.onError(Rpc.toStatus(t).asRuntimeException());
+                return;
+            }
+            observer.onCompleted();
+        });
     }
 }
