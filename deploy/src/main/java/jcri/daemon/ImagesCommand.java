@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import jcri.api.images.v1.ExportRequest;
@@ -120,7 +121,7 @@ record ImagesCommand(String action, String socket, String file, List<String> ima
             Files.deleteIfExists(partial);
             throw e;
         }
-        Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void exportTo(ImagesGrpc.ImagesBlockingV2Stub stub, OutputStream out)

@@ -29,6 +29,10 @@ public final class SpooledArchive implements AutoCloseable {
     static final int MAX_JSON_BYTES = 8 << 20;
     private static final String BLOBS = "blobs/";
 
+    /** A link entry: its name and the name of the file it stands for. */
+    private record Link(String name, String target) {
+    }
+
     private final Path dir;
     private final Map<String, ArchiveFile> files = new HashMap<>();
     private int written;
@@ -55,15 +59,15 @@ public final class SpooledArchive implements AutoCloseable {
 
     private void readAll(InputStream in) throws IOException {
         var tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
-        var links = new ArrayDeque<String[]>();
+        var links = new ArrayDeque<Link>();
         boolean any = false;
         for (TarArchiveEntry entry; (entry = next(tar)) != null; ) {
             any = true;
             var name = clean(entry.getName());
             if (entry.isSymbolicLink()) {
-                links.add(new String[] {name, resolve(parent(name), entry.getLinkName())});
+                links.add(new Link(name, resolve(parent(name), entry.getLinkName())));
             } else if (entry.isLink()) {
-                links.add(new String[] {name, clean(entry.getLinkName())});
+                links.add(new Link(name, clean(entry.getLinkName())));
             } else if (entry.isFile()) {
                 files.put(name, spool(name, tar));
             }
@@ -71,14 +75,18 @@ public final class SpooledArchive implements AutoCloseable {
         if (!any) {
             throw CriException.invalid("the image archive is empty or not a tar archive");
         }
-        // a link may come before its target and may name another link
-        for (int rounds = links.size(); !links.isEmpty() && rounds-- > 0; ) {
-            var link = links.poll();
-            var target = files.get(link[1]);
-            if (target == null) {
-                links.add(link);
-            } else {
-                files.put(link[0], new ArchiveFile(link[0], target.digest(), target.size(), target.path()));
+        // a link may come before its target and may name another link; one to nothing stays out
+        for (boolean progress = true; progress && !links.isEmpty(); ) {
+            progress = false;
+            for (int n = links.size(); n > 0; n--) {
+                var link = links.poll();
+                var target = files.get(link.target());
+                if (target == null) {
+                    links.add(link);
+                } else {
+                    files.put(link.name(), new ArchiveFile(link.name(), target.digest(), target.size(), target.path()));
+                    progress = true;
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The chunks of a client stream as an {@link InputStream}: the gRPC side {@link #put}s each chunk (waiting while
@@ -40,7 +41,7 @@ final class ChunkPipe extends InputStream {
 
     private void offer(ByteString chunk) throws InterruptedException {
         while (!closed) {
-            if (chunks.offer(chunk, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 return;
             }
         }

@@ -12,16 +12,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import jcri.api.CriException;
 import jcri.image.oci.MediaTypes;
 import jcri.image.oci.MediaTypes.Compression;
 import jcri.image.oci.Platform;
 import jcri.image.testing.ArchiveBuilder;
+import jcri.image.testing.Blob;
 import jcri.image.testing.ImageBuilder;
 import jcri.image.testing.LayerBuilder;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,7 +124,7 @@ class ArchiveReaderTest {
         var amd = image("amd64", Compression.GZIP);
         var arm = image("arm64", Compression.GZIP);
         var index = ImageBuilder.index(false, List.of(arm, amd));
-        var blobs = new java.util.ArrayList<>(List.of(amd.manifest(), arm.manifest()));
+        var blobs = new ArrayList<>(List.of(amd.manifest(), arm.manifest()));
         blobs.addAll(ArchiveBuilder.blobs(amd));
         blobs.addAll(ArchiveBuilder.blobs(arm));
         var images = read(ArchiveBuilder.oci(List.of(new ArchiveBuilder.Entry(index, Map.of("io.containerd.image.name", "m:1"), blobs))));
@@ -134,7 +140,7 @@ class ArchiveReaderTest {
     void indexWithoutTheHostsPlatformIsRefused() throws IOException {
         var arm = image("arm64", Compression.GZIP);
         var index = ImageBuilder.index(false, List.of(arm));
-        var blobs = new java.util.ArrayList<>(List.of(arm.manifest()));
+        var blobs = new ArrayList<>(List.of(arm.manifest()));
         blobs.addAll(ArchiveBuilder.blobs(arm));
         var e = refused(bytes(ArchiveBuilder.oci(List.of(new ArchiveBuilder.Entry(index, Map.of(), blobs)))));
         assertTrue(e.getMessage().contains("no manifest for linux/amd64"), e.getMessage());
@@ -159,7 +165,7 @@ class ArchiveReaderTest {
     @Test
     void sizeOtherThanTheDescriptorsIsRefused() throws IOException {
         var a = image("amd64", Compression.GZIP);
-        var wrong = new jcri.image.testing.Blob(a.manifest().mediaType(), a.manifest().digest(), a.manifest().size() + 1, a.manifest().file());
+        var wrong = new Blob(a.manifest().mediaType(), a.manifest().digest(), a.manifest().size() + 1, a.manifest().file());
         var archive = ArchiveBuilder.oci(List.of(new ArchiveBuilder.Entry(wrong, Map.of(), ArchiveBuilder.blobs(a))));
         assertTrue(refused(bytes(archive)).getMessage().contains("not the " + (a.manifest().size() + 1)));
     }
@@ -169,7 +175,7 @@ class ArchiveReaderTest {
         var whole = bytes(ArchiveBuilder.dockerSave(image("amd64", Compression.NONE), List.of("a:1")));
         assertTrue(refused(Arrays.copyOf(whole, whole.length / 2)).getMessage().contains("truncated"));
         var noise = new byte[4096];
-        new java.util.Random(1).nextBytes(noise);
+        new Random(1).nextBytes(noise);
         refused(noise);
         refused(new byte[0]);
         var e = refused(bytes(ArchiveBuilder.dockerSave(image("amd64", Compression.NONE), List.of("a:1")).without("manifest.json")));
@@ -180,6 +186,35 @@ class ArchiveReaderTest {
     void namesOutsideTheArchiveAreRefused() {
         assertEquals("blobs/sha256/x", SpooledArchive.clean("./blobs//sha256/x"));
         assertThrows(CriException.class, () -> SpooledArchive.clean("../etc/passwd"));
+    }
+
+    @Test
+    void linksNameTheFileTheyStandForWhateverTheirOrder() throws IOException {
+        var out = new ByteArrayOutputStream();
+        var tar = new TarArchiveOutputStream(out);
+        link(tar, "b/layer.tar", "../c/layer.tar", TarConstants.LF_SYMLINK);
+        link(tar, "c/layer.tar", "a/layer.tar", TarConstants.LF_LINK);
+        var content = "layer".getBytes(StandardCharsets.UTF_8);
+        var file = new TarArchiveEntry("./a/layer.tar");
+        file.setSize(content.length);
+        tar.putArchiveEntry(file);
+        tar.write(content);
+        tar.closeArchiveEntry();
+        link(tar, "d/layer.tar", "../nowhere", TarConstants.LF_SYMLINK);
+        tar.finish();
+        try (var spooled = spool(out.toByteArray())) {
+            var a = spooled.file("a/layer.tar").orElseThrow();
+            assertEquals(a.digest(), spooled.file("b/layer.tar").orElseThrow().digest());
+            assertEquals(a.path(), spooled.file("c/layer.tar").orElseThrow().path());
+            assertTrue(spooled.file("d/layer.tar").isEmpty());
+        }
+    }
+
+    private static void link(TarArchiveOutputStream tar, String name, String target, byte type) throws IOException {
+        var entry = new TarArchiveEntry(name, type);
+        entry.setLinkName(target);
+        tar.putArchiveEntry(entry);
+        tar.closeArchiveEntry();
     }
 
     @Test
