@@ -34,8 +34,9 @@ import jcri.snapshot.Snapshotter;
 import jcri.store.Trees;
 
 /**
- * The node's images: pulls (one download per image however many ask at once), lookups, removal
- * and garbage collection of blobs and layer snapshots no image uses any more. Knows nothing of gRPC.
+ * The node's images: pulls (one download per image however many ask at once), imports and exports of image
+ * archives, lookups, removal and garbage collection of blobs and layer snapshots no image uses any more. Knows
+ * nothing of gRPC.
  */
 public final class ImageManager implements ImageLookup {
     private static final Logger LOG = Logger.getLogger(ImageManager.class.getName());
@@ -108,7 +109,8 @@ public final class ImageManager implements ImageLookup {
     }
 
     ImageManager(ImageStore images, ContentStore content, Snapshotter snapshots, ImagePuller puller, ImageImporter importer,
-                 ImageExporter exporter, PullMetrics metrics, Duration pullTimeout, String sandboxImage, SnapshotUsers users, jcri.image.registry.AuthFile authFile) {
+                 ImageExporter exporter, PullMetrics metrics, Duration pullTimeout, String sandboxImage, SnapshotUsers users,
+                 jcri.image.registry.AuthFile authFile) {
         this.images = images;
         this.content = content;
         this.snapshots = snapshots;
