@@ -120,6 +120,18 @@ class ArchiveReaderTest {
     }
 
     @Test
+    void docker25ArchiveIsReadAsTheOciLayoutItAlsoIs() throws IOException {
+        var a = image("amd64", Compression.NONE);
+        var dockerManifest = "[{\"Config\":\"blobs/sha256/" + a.id().substring(7) + "\",\"RepoTags\":[\"other:9\"],\"Layers\":[]}]";
+        var images = read(ArchiveBuilder.oci(List.of(new ArchiveBuilder.Entry(a.manifest(),
+                        Map.of("io.containerd.image.name", "docker.io/library/app:1", "org.opencontainers.image.ref.name", "1"),
+                        ArchiveBuilder.blobs(a))))
+                .entry("manifest.json", dockerManifest.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("docker.io/library/app:1"), images.getFirst().names());
+        assertEquals(2, images.getFirst().layers().size());
+    }
+
+    @Test
     void multiPlatformIndexUnpacksTheHostsManifestAndKeepsTheOthers() throws IOException {
         var amd = image("amd64", Compression.GZIP);
         var arm = image("arm64", Compression.GZIP);
