@@ -132,15 +132,28 @@ public final class JcridProcess implements AutoCloseable {
      */
     public static Completed run(Path dir, String extraToml, String... arguments) throws IOException, InterruptedException {
         var config = writeConfig(dir, extraToml, jcri.image.testing.FreePorts.pick());
+        var command = new java.util.ArrayList<>(List.of("--config", config.toString()));
+        command.addAll(List.of(arguments));
+        return client(dir, null, command.toArray(String[]::new));
+    }
+
+    /**
+     * Runs the packaged {@code jcrid arguments...} to completion with {@code stdin} (or nothing) as its standard input,
+     * its output kept in {@code dir}: a client such as {@code jcrid images}.
+     */
+    public static Completed client(Path dir, Path stdin, String... arguments) throws IOException, InterruptedException {
         var command = new java.util.ArrayList<>(javaCommand(List.of()));
-        command.addAll(List.of("--config", config.toString()));
         command.addAll(List.of(arguments));
         var stdout = Files.createTempFile(dir, "jcrid-", ".out");
         var stderr = Files.createTempFile(dir, "jcrid-", ".err");
-        var process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        var builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        if (stdin != null) {
+            builder.redirectInput(stdin.toFile());
+        }
+        var process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
-            throw new IllegalStateException("jcrid " + String.join(" ", arguments) + " did not finish within 60 s");
+            throw new IllegalStateException("jcrid " + String.join(" ", arguments) + " did not finish within 120 s");
         }
         return new Completed(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
     }

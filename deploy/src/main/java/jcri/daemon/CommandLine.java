@@ -12,7 +12,8 @@ import jcri.config.ConfigLoader;
  * @param strict whether an unknown key in the configuration is an error rather than a warning
  */
 record CommandLine(Action action, Path config, boolean explicit, boolean strict) {
-    static final String USAGE = "usage: jcrid [--config PATH] [--strict-config] [config] [--version]";
+    static final String USAGE = "usage: jcrid [--config PATH] [--strict-config] [config] [--version]\n"
+            + ImagesCommand.USAGE.replace("usage: ", "       ");
 
     enum Action {
         /** Serve CRI. */

@@ -20,11 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.logging.Logger;
+import jcri.api.images.v1.ImagesGrpc;
 import jcri.api.v1.ImageServiceGrpc;
 import jcri.api.v1.RuntimeServiceGrpc;
 import jcri.config.JcriConfig;
 import jcri.image.ImageManager;
 import jcri.image.RegistryHost;
+import jcri.image.cri.ImageArchiveHandler;
 import jcri.image.cri.ImageServiceHandler;
 import jcri.runtime.info.PodCidr;
 import jcri.runtime.info.RuntimeConditions;
@@ -167,7 +169,8 @@ final class Daemon implements AutoCloseable {
                 ServiceComposer.compose(RuntimeServiceGrpc.getServiceDescriptor(), RuntimeServiceGrpc.AsyncService.class,
                         RuntimeServiceGrpc::bindService, runtimeFamilies),
                 ServiceComposer.compose(ImageServiceGrpc.getServiceDescriptor(), ImageServiceGrpc.AsyncService.class,
-                        ImageServiceGrpc::bindService, imageFamilies));
+                        ImageServiceGrpc::bindService, imageFamilies),
+                ImagesGrpc.bindService(new ImageArchiveHandler(images)));
         server = CriServer.start(Path.of(config.socket()), transport, services, List.of(new RpcInterceptor(registry)));
         try {
             jvmMetrics.join();

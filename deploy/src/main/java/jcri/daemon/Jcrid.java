@@ -3,6 +3,7 @@ package jcri.daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,12 +14,19 @@ import jcri.config.ConfigLoader;
 import jcri.config.ConfigPrinter;
 import jcri.runtime.info.BuildInfo;
 
-/** jcrid's entry point: {@code jcrid [--config PATH] [config]} (see {@link CommandLine}). */
+/**
+ * jcrid's entry point: {@code jcrid [--config PATH] [config]} (see {@link CommandLine}), or the image archive client
+ * {@code jcrid images import|export ...} (see {@link ImagesCommand}).
+ */
 public final class Jcrid {
     private Jcrid() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("images")) {
+            images(List.of(args).subList(1, args.length));
+            return;
+        }
         DaemonLogManager.install();
         CommandLine command;
         try {
@@ -107,6 +115,19 @@ public final class Jcrid {
             }
         });
         daemon.awaitTermination();
+    }
+
+    /** {@code jcrid images ...}: a client of the running daemon, nothing else (see {@link ImagesCommand}). */
+    private static void images(List<String> args) throws IOException, InterruptedException {
+        Logs.configure("error", "text");
+        ImagesCommand command;
+        try {
+            command = ImagesCommand.parse(args);
+        } catch (IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
+        System.exit(command.run());
     }
 
     private static void fail(String message) {

@@ -39,7 +39,9 @@ class CommandLineTest {
     @Test
     void badArgumentsSayWhatIsWrong() {
         assertEquals("--config needs a path", assertThrows(IllegalArgumentException.class, () -> CommandLine.parse("--config")).getMessage());
-        assertEquals("unknown argument 'dump'; usage: jcrid [--config PATH] [--strict-config] [config] [--version]",
+        assertEquals("unknown argument 'dump'; " + CommandLine.USAGE,
                 assertThrows(IllegalArgumentException.class, () -> CommandLine.parse("config", "dump")).getMessage());
+        assertTrue(CommandLine.USAGE.startsWith("usage: jcrid [--config PATH] [config] [--version]\n       jcrid images import"),
+                CommandLine.USAGE);
     }
 }

@@ -2,6 +2,11 @@ package jcri.image;
 
 import io.grpc.Status;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -26,10 +31,12 @@ import jcri.image.store.ImageStore;
 import jcri.snapshot.Info;
 import jcri.snapshot.SnapshotException;
 import jcri.snapshot.Snapshotter;
+import jcri.store.Trees;
 
 /**
- * The node's images: pulls (one download per image however many ask at once), lookups, removal
- * and garbage collection of blobs and layer snapshots no image uses any more. Knows nothing of gRPC.
+ * The node's images: pulls (one download per image however many ask at once), imports and exports of image
+ * archives, lookups, removal and garbage collection of blobs and layer snapshots no image uses any more. Knows
+ * nothing of gRPC.
  */
 public final class ImageManager implements ImageLookup {
     private static final Logger LOG = Logger.getLogger(ImageManager.class.getName());
@@ -37,6 +44,8 @@ public final class ImageManager implements ImageLookup {
     private final ContentStore content;
     private final Snapshotter snapshots;
     private final ImagePuller puller;
+    private final ImageImporter importer;
+    private final ImageExporter exporter;
     private final PullMetrics metrics;
     private final Duration pullTimeout;
     private final String sandboxImage;
@@ -50,21 +59,34 @@ public final class ImageManager implements ImageLookup {
      * Opens the image state under {@code root} ({@code content/}, {@code snapshots/}, {@code images/}) with {@code config};
      * an image whose top layer has a snapshot {@code users} names cannot be removed.
      */
-    public static ImageManager open(java.nio.file.Path root, ImageConfig config, io.micrometer.core.instrument.MeterRegistry registry,
+    public static ImageManager open(Path root, ImageConfig config, io.micrometer.core.instrument.MeterRegistry registry,
                                     SnapshotUsers users) {
         var content = new ContentStore(root.resolve("content"));
         var snapshots = new jcri.snapshot.OverlaySnapshotter(root.resolve("snapshots"));
         var metrics = new PullMetrics(registry);
+        var unpacker = new LayerUnpacker(snapshots, new jcri.image.unpack.LayerApplier(new jcri.image.unpack.LayerApplier.Limits(
+                config.maxLayerUnpackedBytes(), config.maxExpansionRatio())));
         var puller = new ImagePuller(new jcri.image.registry.EndpointResolver(config.registries(), proxies(),
                 new jcri.image.registry.HostsDirectory(config.configPath())), new jcri.image.registry.TokenCache(),
-                new jcri.image.registry.ManifestFetcher(jcri.image.registry.PlatformMatcher.node()), content, snapshots,
-                new jcri.image.unpack.LayerApplier(new jcri.image.unpack.LayerApplier.Limits(config.maxLayerUnpackedBytes(),
-                        config.maxExpansionRatio())), config.maxConcurrentDownloads(), metrics,
+                new jcri.image.registry.ManifestFetcher(jcri.image.registry.PlatformMatcher.node()), content, unpacker,
+                config.maxConcurrentDownloads(), metrics,
                 jcri.steps.Steps.of(registry));
-        var manager = new ImageManager(new ImageStore(root.resolve("images")), content, snapshots, puller, metrics,
-                Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage(), users, new jcri.image.registry.AuthFile(config.authFile()));
+        var importer = new ImageImporter(content, unpacker, jcri.image.registry.PlatformMatcher.node(), imports(root.resolve("imports")));
+        var manager = new ImageManager(new ImageStore(root.resolve("images")), content, snapshots, puller, importer,
+                new ImageExporter(content), metrics, Duration.ofSeconds(config.pullTimeoutSeconds()), config.sandboxImage(), users,
+                new jcri.image.registry.AuthFile(config.authFile()));
         manager.collectGarbage();
         return manager;
+    }
+
+    /** The directory imports spool archives in, emptied of what a crash left. */
+    private static Path imports(Path dir) {
+        try {
+            Trees.delete(dir);
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir, e);
+        }
     }
 
     /** The proxies of the daemon's environment, read once; logged when there are any. */
@@ -86,12 +108,15 @@ public final class ImageManager implements ImageLookup {
         return snapshots;
     }
 
-    ImageManager(ImageStore images, ContentStore content, Snapshotter snapshots, ImagePuller puller, PullMetrics metrics,
-                 Duration pullTimeout, String sandboxImage, SnapshotUsers users, jcri.image.registry.AuthFile authFile) {
+    ImageManager(ImageStore images, ContentStore content, Snapshotter snapshots, ImagePuller puller, ImageImporter importer,
+                 ImageExporter exporter, PullMetrics metrics, Duration pullTimeout, String sandboxImage, SnapshotUsers users,
+                 jcri.image.registry.AuthFile authFile) {
         this.images = images;
         this.content = content;
         this.snapshots = snapshots;
         this.puller = puller;
+        this.importer = importer;
+        this.exporter = exporter;
         this.metrics = metrics;
         this.pullTimeout = pullTimeout;
         this.sandboxImage = sandboxImage;
@@ -185,6 +210,58 @@ public final class ImageManager implements ImageLookup {
         };
     }
 
+    /**
+     * Stores the images of the archive {@code in} (an OCI image layout or {@code docker save} tar) as a pull would,
+     * their names moving off any image that had them. A bad archive is INVALID_ARGUMENT and leaves nothing behind.
+     */
+    public List<LocalImage> importArchive(InputStream in) throws IOException {
+        long started = System.nanoTime();
+        List<ImageRecord> stored = new ArrayList<>();
+        try (var archive = importer.spool(in)) { // however long the client takes, garbage collection is not held up
+            gcLock.readLock().lock();
+            try {
+                for (var record : importer.store(archive)) {
+                    stored.add(images.add(record));
+                }
+            } finally {
+                gcLock.readLock().unlock();
+                if (stored.isEmpty()) {
+                    collectGarbage(); // what a failed import stored or unpacked belongs to no image
+                }
+            }
+        } catch (CriException e) {
+            throw e.code() == Status.Code.DATA_LOSS ? CriException.invalid("the image archive is damaged: %s", e.getMessage()) : e;
+        } catch (IllegalArgumentException e) {
+            throw CriException.invalid("the image archive is damaged: %s", e.getMessage());
+        }
+        LOG.info(() -> "imported " + stored.stream().map(r -> r.id() + " " + r.repoTags()).toList() + " in "
+                + (System.nanoTime() - started) / 1_000_000 + " ms");
+        return stored.stream().map(ImageRecord::toLocal).toList();
+    }
+
+    /**
+     * Writes the images {@code references} name (as {@link #find} takes them) to {@code out} as one OCI image layout tar
+     * with a docker {@code manifest.json}; an unknown one is NOT_FOUND before anything is written.
+     */
+    public void exportArchive(List<String> references, OutputStream out) throws IOException {
+        if (references.isEmpty()) {
+            throw CriException.invalid("name at least one image to export");
+        }
+        var records = new ArrayList<ImageRecord>();
+        for (var reference : references) {
+            var record = images.find(reference).orElseThrow(() -> CriException.notFound("image %s is not on this node", reference));
+            if (!records.contains(record)) {
+                records.add(record);
+            }
+        }
+        gcLock.readLock().lock();
+        try {
+            exporter.export(records, out);
+        } finally {
+            gcLock.readLock().unlock();
+        }
+    }
+
     @Override
     public Optional<LocalImage> find(String reference) {
         return images.find(reference).map(ImageRecord::toLocal);
@@ -274,7 +351,7 @@ public final class ImageManager implements ImageLookup {
             long freed = content.retainOnly(keepBlobs);
             int layers = 0;
             for (var info : snapshots.list()) {
-                if (info.kind() == Info.Kind.ACTIVE && info.key().startsWith(ImagePuller.EXTRACT_PREFIX)) {
+                if (info.kind() == Info.Kind.ACTIVE && info.key().startsWith(LayerUnpacker.EXTRACT_PREFIX)) {
                     snapshots.remove(info.key()); // an unpack a crash interrupted: no pull runs while GC holds the lock
                     layers++;
                 }

@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.logging.Logger;
 import jcri.api.CriException;
 import jcri.image.content.ContentStore;
 import jcri.image.content.Digests;
@@ -29,10 +25,6 @@ import jcri.image.registry.ManifestFetcher;
 import jcri.image.registry.RegistrySession;
 import jcri.image.registry.TokenCache;
 import jcri.image.store.ImageRecord;
-import jcri.image.unpack.LayerApplier;
-import jcri.image.unpack.LayerRejectedException;
-import jcri.snapshot.SnapshotException;
-import jcri.snapshot.Snapshotter;
 import jcri.steps.Steps;
 
 /**
@@ -42,31 +34,26 @@ import jcri.steps.Steps;
  * its chain id (layers already present are skipped, so images share them).
  */
 final class ImagePuller {
-    private static final Logger LOG = Logger.getLogger(ImagePuller.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final int MAX_CONFIG_BYTES = 8 << 20;
-    /** Key prefix of the active snapshots a layer is unpacked into before it is committed. */
-    static final String EXTRACT_PREFIX = "extract-";
 
     private final EndpointResolver endpoints;
     private final TokenCache tokens;
     private final ManifestFetcher manifests;
     private final ContentStore content;
-    private final Snapshotter snapshots;
-    private final LayerApplier applier;
+    private final LayerUnpacker unpacker;
     private final int maxConcurrentDownloads;
     private final PullMetrics metrics;
     private final Steps steps;
 
     ImagePuller(EndpointResolver endpoints, TokenCache tokens, ManifestFetcher manifests, ContentStore content,
-                Snapshotter snapshots, LayerApplier applier, int maxConcurrentDownloads, PullMetrics metrics, Steps steps) {
+                LayerUnpacker unpacker, int maxConcurrentDownloads, PullMetrics metrics, Steps steps) {
         this.steps = steps;
         this.endpoints = endpoints;
         this.tokens = tokens;
         this.manifests = manifests;
         this.content = content;
-        this.snapshots = snapshots;
-        this.applier = applier;
+        this.unpacker = unpacker;
         this.maxConcurrentDownloads = maxConcurrentDownloads;
         this.metrics = metrics;
     }
@@ -89,7 +76,7 @@ final class ImagePuller {
             throw new CriException(Status.Code.FAILED_PRECONDITION, "image " + ref + " is inconsistent: its manifest lists "
                     + manifest.layers().size() + " layers but its config " + diffIds.size() + " diff ids");
         }
-        var chainIds = chainIds(diffIds);
+        var chainIds = LayerUnpacker.chainIds(diffIds);
         var layers = manifest.layers();
         try (var downloads = Executors.newVirtualThreadPerTaskExecutor()) {
             var permits = new Semaphore(maxConcurrentDownloads);
@@ -98,7 +85,7 @@ final class ImagePuller {
                 var layer = layers.get(i);
                 Digests.require(layer.digest());
                 MediaTypes.layerCompression(layer.mediaType()); // refuse unknown layer types before downloading
-                boolean present = snapshotExists(chainIds.get(i));
+                boolean present = unpacker.exists(chainIds.get(i));
                 if (present) {
                     metrics.layerReused();
                 }
@@ -111,7 +98,7 @@ final class ImagePuller {
                     if (blob != null) {
                         int layer = i;
                         var below = parent;
-                        steps.run("layer_unpack", () -> unpack(ref, layers.get(layer), blob, diffIds.get(layer), chainIds.get(layer), below));
+                        steps.run("layer_unpack", () -> unpacker.unpack(ref.toString(), layers.get(layer), blob, diffIds.get(layer), chainIds.get(layer), below));
                     }
                     parent = chainIds.get(i);
                 }
@@ -163,57 +150,6 @@ final class ImagePuller {
         }
     }
 
-    private void unpack(ImageReference ref, Descriptor layer, Path blob, String diffId, String chainId, String parent)
-            throws IOException {
-        if (snapshotExists(chainId)) {
-            return; // unpacked meanwhile by a pull of another image that shares the layer
-        }
-        var key = EXTRACT_PREFIX + UUID.randomUUID() + " " + chainId;
-        snapshots.prepare(key, parent);
-        boolean committed = false;
-        try {
-            LayerApplier.Applied applied;
-            try (var in = Files.newInputStream(blob)) {
-                applied = applier.apply(in, MediaTypes.layerCompression(layer.mediaType()), layer.size(),
-                        snapshots.upperDir(key), snapshots.parentDirs(key));
-            } catch (LayerRejectedException e) {
-                throw CriException.invalid("image %s: layer %s rejected: %s", ref, layer.digest(), e.getMessage());
-            }
-            if (!applied.diffId().equals(diffId)) {
-                throw new CriException(Status.Code.DATA_LOSS, "image " + ref + ": layer " + layer.digest() + " unpacks to "
-                        + applied.diffId() + " but the image config says " + diffId);
-            }
-            try {
-                snapshots.commit(chainId, key);
-                committed = true;
-            } catch (SnapshotException e) {
-                if (e.reason() != SnapshotException.Reason.ALREADY_EXISTS) {
-                    throw e;
-                }
-            }
-        } finally {
-            if (!committed) {
-                try {
-                    snapshots.remove(key);
-                } catch (SnapshotException e) {
-                    LOG.warning("cannot remove unfinished layer snapshot " + key + ": " + e.getMessage());
-                }
-            }
-        }
-    }
-
-    private boolean snapshotExists(String chainId) {
-        try {
-            snapshots.stat(chainId);
-            return true;
-        } catch (SnapshotException e) {
-            if (e.reason() == SnapshotException.Reason.NOT_FOUND) {
-                return false;
-            }
-            throw e;
-        }
-    }
-
     private static <T> T await(Future<T> future) throws IOException, InterruptedException {
         try {
             return future.get();
@@ -225,17 +161,5 @@ final class ImagePuller {
                 default -> throw new IOException(e.getCause());
             }
         }
-    }
-
-    /** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
-    static List<String> chainIds(List<String> diffIds) {
-        var out = new ArrayList<String>();
-        String chain = null;
-        for (var diffId : diffIds) {
-            Digests.require(diffId);
-            chain = chain == null ? diffId : Digests.of((chain + " " + diffId).getBytes(StandardCharsets.UTF_8));
-            out.add(chain);
-        }
-        return out;
     }
 }

@@ -120,6 +120,18 @@ public final class ContentStore {
         }
     }
 
+    /**
+     * Moves {@code file}, whose content its writer hashed to {@code digest} as it wrote it, into the store (a rename:
+     * the file must be on the store's file system); a blob already there is kept and the file left alone.
+     */
+    public Path adopt(String digest, Path file) throws IOException {
+        var target = path(digest);
+        if (!Files.isRegularFile(target)) {
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        return target;
+    }
+
     /** Writes small content already in memory (manifests, configs) after checking its digest. */
     public void put(String digest, byte[] content) throws IOException {
         write(digest, content.length, new ByteArrayInputStream(content), n -> { });

@@ -43,6 +43,18 @@ class ContentStoreTest {
         assertEquals(List.of(), ingest(root));
     }
 
+    @Test
+    void anAdoptedFileIsMovedInOnceAndAPresentBlobIsKept() throws Exception {
+        var store = new ContentStore(root);
+        var spooled = Files.write(root.resolve("spooled"), DATA);
+        assertEquals(store.path(DIGEST), store.adopt(DIGEST, spooled));
+        assertArrayEquals(DATA, store.read(DIGEST));
+        assertTrue(Files.notExists(spooled));
+        var again = Files.write(root.resolve("again"), DATA);
+        store.adopt(DIGEST, again);
+        assertTrue(Files.exists(again), "the blob already there is kept, the file left to its owner");
+    }
+
     private static jcri.api.CriException dataLoss(org.junit.jupiter.api.function.Executable write) {
         var e = assertThrows(jcri.api.CriException.class, write);
         assertEquals(io.grpc.Status.Code.DATA_LOSS, e.code());
