@@ -41,7 +41,7 @@ class CommandLineTest {
         assertEquals("--config needs a path", assertThrows(IllegalArgumentException.class, () -> CommandLine.parse("--config")).getMessage());
         assertEquals("unknown argument 'dump'; " + CommandLine.USAGE,
                 assertThrows(IllegalArgumentException.class, () -> CommandLine.parse("config", "dump")).getMessage());
-        assertTrue(CommandLine.USAGE.startsWith("usage: jcrid [--config PATH] [config] [--version]\n       jcrid images import"),
+        assertTrue(CommandLine.USAGE.startsWith("usage: jcrid [--config PATH] [--strict-config] [config] [--version]\n       jcrid images import"),
                 CommandLine.USAGE);
     }
 }
