@@ -136,6 +136,7 @@ public final class ContainerManager implements PodContainers {
             throw CriException.failedPrecondition("pod sandbox %s of container %s is not ready", record.podId(), id);
         }
         var started = record.started(Times.now());
+        monitor.holdRuntimeState(record.id()); // a process that exits at once must not have its state deleted under runc start
         table.update(started); // before runc start, so an exit reported at once finds the start time
         try {
             steps.run("runc_start", () -> runtime(record.handler()).start(record.id()));
@@ -144,6 +145,8 @@ public final class ContainerManager implements PodContainers {
             table.update(started.exited(Times.now(), 128, "StartError", e.getMessage()));
             killAfterFailedStart(record);
             throw e;
+        } finally {
+            monitor.releaseRuntimeState(record.id());
         }
     }
 

@@ -57,6 +57,16 @@ public final class ExitMonitor implements AutoCloseable {
         bundles.memoryCgroup(id).ifPresent(cgroup -> oomKills.open(cgroup, others(id, false)));
     }
 
+    /** Holds back the deletion of the runtime state of a container being started (see {@link RuntimeDeletions#hold}). */
+    void holdRuntimeState(String id) {
+        deletions.hold(id);
+    }
+
+    /** Ends {@link #holdRuntimeState}: a deletion its exit asked for meanwhile begins. */
+    void releaseRuntimeState(String id) {
+        deletions.release(id);
+    }
+
     /** Deletes the runtime state of a container that has exited (see {@link RuntimeDeletions#delete}). */
     void deleteRuntimeState(ContainerRecord record) throws IOException, InterruptedException {
         deletions.delete(record);

@@ -40,6 +40,24 @@ class RuntimeDeletionsTest {
     }
 
     @Test
+    void anExitDuringAStartIsDeletedOnlyOnceTheStartReturned() {
+        deletions.hold(record.id());
+        deletions.exited(record);
+        assertEquals(List.of(), queued, "runc start may still use the state");
+        deletions.release(record.id());
+        assertEquals(1, queued.size());
+        queued.getFirst().run();
+        assertEquals(List.of("delete " + record.id()), runtime.calls);
+    }
+
+    @Test
+    void aStartWithoutAnExitLeavesTheStateAlone() {
+        deletions.hold(record.id());
+        deletions.release(record.id());
+        assertEquals(List.of(), queued);
+    }
+
+    @Test
     void withoutAnExitSeenRemovalDeletesItself() throws Exception {
         deletions.delete(record);
         assertEquals(List.of("delete " + record.id()), runtime.calls);
