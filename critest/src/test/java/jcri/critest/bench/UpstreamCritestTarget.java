@@ -3,6 +3,7 @@ package jcri.critest.bench;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Collectors;
 import jcri.api.v1.ImageSpec;
 import jcri.api.v1.ListImagesRequest;
@@ -16,19 +17,20 @@ import jcri.critest.TestRegistry;
  * What the upstream {@code critest} needs to run here: a registry on 127.0.0.1 serving its test images
  * ({@link UpstreamImages}) and a runtime on the test network that mirrors critest's registries to it, so
  * critest pulls every image by its upstream name ({@code -Dupstream.busybox}: the dynamically linked busybox
- * the images are made of). Argument: {@code --jcrid} (the packaged jcrid) or
- * {@code --containerd} (a private containerd 1.6, {@code critest/bin/containerd-bench}). Prints
- * {@code registry 127.0.0.1:PORT}, {@code endpoint unix://...}, then {@code ready}, and serves until
- * SIGTERM; then removes every pod and image left in the runtime, stops it and deletes its directory and
- * the registry's storage. Used by {@code critest/bin/upstream-critest}.
+ * the images are made of). Argument: {@code --jcrid} (the packaged jcrid), {@code --containerd} (a private
+ * containerd 1.6, {@code critest/bin/containerd-bench}) or {@code --registry} (no runtime: a runtime elsewhere
+ * mirrors to the registry, as jcri in {@code critest/vm}'s guest does). Prints {@code registry 127.0.0.1:PORT},
+ * {@code endpoint unix://...} (with a runtime), then {@code ready}, and serves until SIGTERM; then removes
+ * every pod and image left in the runtime, stops it and deletes its directory and the registry's storage.
+ * Used by {@code critest/bin/upstream-critest} and {@code critest/vm/check-node}.
  */
 public final class UpstreamCritestTarget {
     private UpstreamCritestTarget() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1 || !args[0].equals("--jcrid") && !args[0].equals("--containerd")) {
-            System.err.println("usage: UpstreamCritestTarget --jcrid|--containerd");
+        if (args.length != 1 || !List.of("--jcrid", "--containerd", "--registry").contains(args[0])) {
+            System.err.println("usage: UpstreamCritestTarget --jcrid|--containerd|--registry");
             System.exit(2);
         }
         // searchable by others: a user-namespace pod's root reaches its rootfs in jcrid's state directory below it
@@ -36,6 +38,11 @@ public final class UpstreamCritestTarget {
         UpstreamImages.push(Path.of(System.getProperty("upstream.busybox", "/bin/busybox")), dir);
         var registry = TestRegistry.get().host();
         System.out.println("registry " + registry);
+        if (args[0].equals("--registry")) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> BenchPods.deleteTree(dir)));
+            System.out.println("ready");
+            Thread.currentThread().join();
+        }
         var runtime = args[0].equals("--jcrid")
                 ? RuntimeUnderTest.jcrid(dir, mirrors(registry))
                 : RuntimeUnderTest.containerd(dir, UpstreamImages.HOSTS);

@@ -196,7 +196,9 @@ public final class Conmon {
                 "-p", pidFile.toString(), "-P", conmonPidFile.toString(),
                 "--exit-dir", exits.toString(), "-l", logPath == null ? "none" : "k8s-file:" + logPath,
                 "--socket-dir-path", socketDir.toString(), "--log-level", "error"));
-        for (var arg : runc.globalArgs()) {
+        // the runtime's own log (warnings such as a device rule its systemd driver cannot name) goes to a file in the
+        // bundle: on its stderr, which conmon gives it, it would be in the container's log; errors still reach conmon
+        for (var arg : runtimeArgs(runc, bundle)) {
             args.add("--runtime-arg");
             args.add(arg);
         }
@@ -215,6 +217,13 @@ public final class Conmon {
             builder.environment().put(names.get(i), String.valueOf(i + 3));
         }
         return builder.start();
+    }
+
+    /** The arguments conmon passes the runtime before its command: its global ones and a log file in {@code bundle}. */
+    static List<String> runtimeArgs(Runc runc, Path bundle) {
+        var args = new ArrayList<>(runc.globalArgs());
+        args.add("--log=" + bundle.resolve("runtime.log"));
+        return args;
     }
 
     private static long pid(SyncPipe sync, String what) throws InterruptedException {

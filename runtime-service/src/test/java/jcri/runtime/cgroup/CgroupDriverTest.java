@@ -29,6 +29,24 @@ class CgroupDriverTest {
     }
 
     @Test
+    void systemdTakesTheKubeletsNestedSlicePathAsItsLastSlice() {
+        var driver = CgroupDriver.named("systemd");
+        var nested = "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice";
+        assertEquals("kubepods-burstable-pod1.slice:jcri:abc", driver.containerPath(nested, "abc"));
+        assertEquals(Path.of("kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1.slice"), driver.podDirectory(nested));
+    }
+
+    @Test
+    void systemdRefusesAPathThatIsNotTheSlicesNesting() {
+        var driver = CgroupDriver.named("systemd");
+        for (var parent : new String[] {"/kubepods.slice/kubepods-pod1.slice/x-pod1.slice", "kubepods.slice/kubepods-pod1.slice",
+                "/kubepods/pod1", "/../kubepods-pod1.slice"}) {
+            var e = assertThrows(CriException.class, () -> driver.containerPath(parent, "abc"), parent);
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.code(), parent);
+        }
+    }
+
+    @Test
     void malformedNamesAreInvalid() {
         assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(CriException.class, () -> CgroupDriver.named("cgroupv3")).code());
         assertEquals(Status.Code.INVALID_ARGUMENT,
